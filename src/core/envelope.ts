@@ -16,8 +16,8 @@ export const baseEnvelopeShape = {
   kind: z.string(),
   verdict: verdictSchema,
   summary: z.string(),
-  startedAt: z.string().datetime({ offset: true }),
-  finishedAt: z.string().datetime({ offset: true }),
+  startedAt: z.iso.datetime({ offset: true }),
+  finishedAt: z.iso.datetime({ offset: true }),
   environment: environmentSchema,
   /** Short messages a reader should see even when the verdict passes. */
   warnings: z.array(z.string()).optional(),
@@ -30,7 +30,7 @@ export interface KindDefinition<K extends string, S extends z.ZodRawShape> {
   version: number;
   schemaId: string;
   /** Zod schema of the whole envelope of this kind. */
-  schema: z.ZodObject<typeof baseEnvelopeShape & S & { kind: z.ZodLiteral<K> }>;
+  schema: z.ZodObject<typeof baseEnvelopeShape & S & { schema: z.ZodLiteral<string>; kind: z.ZodLiteral<K> }>;
   /** Zod schema of the kind's own fields. */
   fields: z.ZodObject<S>;
 }
@@ -44,13 +44,14 @@ export function defineKind<K extends string, S extends z.ZodRawShape>(
   version = 1,
 ): KindDefinition<K, S> {
   const fieldsSchema = z.object(fields);
+  const schemaId = `shipgate/${kind}@${version}`;
   const schema = z
-    .object({ ...baseEnvelopeShape, ...fields, kind: z.literal(kind) })
+    .object({ ...baseEnvelopeShape, ...fields, schema: z.literal(schemaId), kind: z.literal(kind) })
     .describe(`shipgate ${kind} result`) as KindDefinition<K, S>['schema'];
   const def: KindDefinition<K, S> = {
     kind,
     version,
-    schemaId: `shipgate/${kind}@${version}`,
+    schemaId,
     schema,
     fields: fieldsSchema,
   };

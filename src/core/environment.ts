@@ -42,13 +42,15 @@ export function gitInfo(cwd = process.cwd(), env: NodeJS.ProcessEnv = process.en
     }
   };
   const commit = env.GITHUB_SHA || run('rev-parse', 'HEAD');
-  const ciBranch = env.GITHUB_HEAD_REF || (env.GITHUB_REF?.startsWith('refs/heads/') ? env.GITHUB_REF.slice(11) : undefined);
+  const ciBranch =
+    env.GITHUB_HEAD_REF || (env.GITHUB_REF?.startsWith('refs/heads/') ? env.GITHUB_REF.slice(11) : undefined);
   const localBranch = run('rev-parse', '--abbrev-ref', 'HEAD');
   const branch = ciBranch || (localBranch && localBranch !== 'HEAD' ? localBranch : undefined);
   const info: GitInfo = {};
   if (commit) info.commit = commit;
   if (branch) info.branch = branch;
-  if (commit && !env.GITHUB_SHA) info.dirty = (run('status', '--porcelain', '--untracked-files=no') ?? '') !== '';
+  if (commit && !env.GITHUB_SHA)
+    info.dirty = (run('status', '--porcelain', '--untracked-files=no') ?? '') !== '';
   return info;
 }
 

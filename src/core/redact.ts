@@ -56,7 +56,8 @@ export function redact(text: string): string {
   return out;
 }
 
-const SECRET_KEY = /^(password|passwd|pwd|secret|token|api[_-]?key|apikey|authorization|webhook(url)?|.*_(password|secret|token|api_key|webhook)|.*(Password|Secret|Token|ApiKey|Webhook|WebhookUrl))$/i;
+const SECRET_KEY =
+  /^(password|passwd|pwd|secret|token|api[_-]?key|apikey|authorization|webhook(url)?|.*_(password|secret|token|api_key|webhook)|.*(Password|Secret|Token|ApiKey|Webhook|WebhookUrl))$/i;
 
 /** True for object keys whose values are secrets by their name (password, apiKey, slack_webhook, …). */
 export function isSecretKey(key: string): boolean {
@@ -76,7 +77,8 @@ function walk(value: unknown, key?: string): unknown {
     if (key !== undefined && isSecretKey(key) && value !== '') return REDACTED;
     return redact(value);
   }
-  if (Array.isArray(value)) return value.map((v) => walk(v, key !== undefined && isSecretKey(key) ? key : undefined));
+  if (Array.isArray(value))
+    return value.map((v) => walk(v, key !== undefined && isSecretKey(key) ? key : undefined));
   if (value && typeof value === 'object' && !(value instanceof Date)) {
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(value)) out[k] = walk(v, k);

@@ -19,7 +19,8 @@ const DURATION_UNITS: Record<string, number> = {
 /** Parses a duration to milliseconds. A bare number is seconds (the seed's convention). */
 export function parseDuration(input: string | number, what = 'duration'): number {
   if (typeof input === 'number') {
-    if (!Number.isFinite(input) || input < 0) throw badValue(what, String(input), 'a duration like 250ms, 10s, 5m or 1h');
+    if (!Number.isFinite(input) || input < 0)
+      throw badValue(what, String(input), 'a duration like 250ms, 10s, 5m or 1h');
     return input * 1000;
   }
   const text = input.trim();
@@ -65,7 +66,10 @@ export function parseRate(input: string | number, what = 'rate'): number {
 
 /** Parses a percentage (`10%`, `10`, `12.5`) to a number of percent. Fractions like 0.1 are the caller's call. */
 export function parsePercent(input: string | number, what = 'percentage'): number {
-  const n = typeof input === 'number' ? input : Number(/^\s*(-?\d+(?:\.\d+)?)\s*%?\s*$/.exec(input)?.[1] ?? Number.NaN);
+  const n =
+    typeof input === 'number'
+      ? input
+      : Number(/^\s*(-?\d+(?:\.\d+)?)\s*%?\s*$/.exec(input)?.[1] ?? Number.NaN);
   if (!Number.isFinite(n)) throw badValue(what, String(input), 'a percentage like 10%');
   return n;
 }
@@ -86,7 +90,8 @@ const SIZE_UNITS: Record<string, number> = {
 /** Parses a size (`10MB`, `512KiB`, `2g`, bare bytes) to bytes. */
 export function parseSize(input: string | number, what = 'size'): number {
   if (typeof input === 'number') {
-    if (!Number.isFinite(input) || input < 0) throw badValue(what, String(input), 'a size like 10MB or 512KiB');
+    if (!Number.isFinite(input) || input < 0)
+      throw badValue(what, String(input), 'a size like 10MB or 512KiB');
     return input;
   }
   const m = /^\s*(\d+(?:\.\d+)?)\s*([a-zA-Z]*)\s*$/.exec(input);

@@ -7,7 +7,10 @@ function findPackageJson(): { name: string; version: string; root: string } {
   let dir = dirname(fileURLToPath(import.meta.url));
   for (;;) {
     try {
-      const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { name?: string; version?: string };
+      const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as {
+        name?: string;
+        version?: string;
+      };
       if (pkg.name === 'shipgate' && pkg.version) return { name: pkg.name, version: pkg.version, root: dir };
     } catch {
       // not here; keep walking

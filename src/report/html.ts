@@ -1,0 +1,113 @@
+import { redact } from '../core/redact.ts';
+import type { Tone } from '../core/style.ts';
+import {
+  type Block,
+  type Cell,
+  cellText,
+  cellTone,
+  type ReportDocument,
+  VERDICT_LABEL,
+  VERDICT_TONE,
+} from './document.ts';
+
+/**
+ * One self-contained, offline HTML page (no scripts, no external assets) over one or more
+ * documents: what a person opens from a CI artifact or an email.
+ */
+export function renderHtml(title: string, docs: ReportDocument[], generatedAt = new Date()): string {
+  const body = docs.map(section).join('\n');
+  const page = `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${esc(title)}</title>
+<style>${CSS}</style>
+</head>
+<body>
+<header><h1>${esc(title)}</h1><p class="muted">Generated ${esc(generatedAt.toISOString())} by shipgate</p></header>
+<main>
+${body}
+</main>
+</body>
+</html>
+`;
+  return redact(page);
+}
+
+function section(doc: ReportDocument): string {
+  const tone = VERDICT_TONE[doc.verdict];
+  return `<section class="doc">
+<h2><span class="badge ${tone}">${VERDICT_LABEL[doc.verdict]}</span> ${esc(doc.title)}</h2>
+<p>${esc(doc.summary)}</p>
+${doc.blocks.map(block).join('\n')}
+</section>`;
+}
+
+function block(b: Block): string {
+  const title = 'title' in b && b.title ? `<h3>${esc(b.title)}</h3>` : '';
+  switch (b.type) {
+    case 'paragraph':
+      return `<p class="${b.tone ?? ''}">${esc(b.text)}</p>`;
+    case 'fields':
+      return `${title}<table class="fields">${b.fields.map(([k, v]) => `<tr><th>${esc(k)}</th><td>${cell(v)}</td></tr>`).join('')}</table>`;
+    case 'list':
+      return `${title}<ul>${b.items.map((i) => `<li>${cell(i)}</li>`).join('')}</ul>`;
+    case 'code':
+      return `${title}<pre>${esc(b.text)}</pre>`;
+    case 'table': {
+      const th = b.columns.map((c, i) => `<th class="${b.align?.[i] ?? ''}">${esc(c)}</th>`).join('');
+      const rows = b.rows
+        .map(
+          (r) =>
+            `<tr>${b.columns.map((_, i) => `<td class="${b.align?.[i] ?? ''}">${cell(r[i] ?? '')}</td>`).join('')}</tr>`,
+        )
+        .join('\n');
+      return `${title}<table><thead><tr>${th}</tr></thead><tbody>${rows}</tbody></table>`;
+    }
+    case 'chart':
+      return `${title}${barChart(b.series, b.unit)}`;
+  }
+}
+
+/** A horizontal bar chart as inline SVG: readable without JavaScript, in email clients and offline. */
+export function barChart(series: Array<{ label: string; value: number; tone?: Tone }>, unit: string): string {
+  const rowH = 22;
+  const labelW = Math.min(260, Math.max(60, ...series.map((s) => s.label.length * 7.2)));
+  const barW = 420;
+  const max = Math.max(...series.map((s) => s.value), 0) || 1;
+  const h = series.length * rowH + 8;
+  const bars = series
+    .map((s, i) => {
+      const y = 4 + i * rowH;
+      const w = Math.max(s.value > 0 ? 2 : 0, (s.value / max) * barW);
+      return `<text x="${labelW - 6}" y="${y + 15}" text-anchor="end">${esc(s.label)}</text><rect class="${s.tone ?? 'info'}" x="${labelW}" y="${y + 3}" width="${w.toFixed(1)}" height="${rowH - 8}" rx="2"/><text x="${(labelW + w + 6).toFixed(1)}" y="${y + 15}">${esc(`${s.value}${unit}`)}</text>`;
+    })
+    .join('');
+  return `<svg class="chart" role="img" viewBox="0 0 ${labelW + barW + 90} ${h}" width="${labelW + barW + 90}" height="${h}">${bars}</svg>`;
+}
+
+function cell(c: Cell): string {
+  const tone = cellTone(c);
+  return tone ? `<span class="${tone}">${esc(cellText(c))}</span>` : esc(cellText(c));
+}
+
+export function esc(text: string): string {
+  return text.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
+}
+
+const CSS = `
+body{font:14px/1.45 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:0;color:#1f2328;background:#f6f8fa}
+header{background:#24292f;color:#fff;padding:16px 24px}header h1{margin:0;font-size:20px}header .muted{color:#c9d1d9;margin:4px 0 0}
+main{max-width:1100px;margin:0 auto;padding:16px 24px}
+.doc{background:#fff;border:1px solid #d0d7de;border-radius:8px;padding:8px 20px 16px;margin:16px 0}
+h2{font-size:17px}h3{font-size:14px;margin:16px 0 6px}
+table{border-collapse:collapse;margin:6px 0;min-width:40%}th,td{border-bottom:1px solid #eaeef2;padding:4px 10px;text-align:left;vertical-align:top}
+th{background:#f6f8fa}.right{text-align:right;font-variant-numeric:tabular-nums}table.fields th{width:200px}
+pre{background:#f6f8fa;padding:10px;overflow:auto;border-radius:6px}
+.badge{display:inline-block;padding:1px 8px;border-radius:10px;color:#fff;font-size:12px;vertical-align:middle}
+.badge.good{background:#1a7f37}.badge.bad{background:#cf222e}.badge.warn{background:#9a6700}.badge.info{background:#0969da}
+span.good,p.good{color:#1a7f37}span.bad,p.bad{color:#cf222e}span.warn,p.warn{color:#9a6700}span.muted,p.muted{color:#656d76}span.strong{font-weight:600}
+svg.chart{max-width:100%;height:auto;font-size:12px}svg.chart text{fill:#1f2328}
+rect.good{fill:#2da44e}rect.bad{fill:#cf222e}rect.warn{fill:#d4a72c}rect.info,rect.muted,rect.strong{fill:#0969da}
+`;
