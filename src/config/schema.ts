@@ -1,0 +1,511 @@
+import { z } from 'zod';
+import { parseDuration, parsePercent, parseRate, parseSize } from '../core/units.ts';
+
+/**
+ * The schema of `shipgate.config.yaml` / `.json`. Every section is strict (a misspelt key is an
+ * error, not a silently ignored setting) and fully defaulted, so an empty file yields the whole
+ * default config. Defaults are the numbers the PiWardrive originals used.
+ *
+ * Files hold durations with units (`2s`, `100ms`; a bare number is seconds) and percentages as
+ * numbers of percent (`10` or `"10%"`); the parsed config holds milliseconds and numbers.
+ *
+ * To add a section: write its schema below and add one line to `sections`.
+ */
+
+/** What the loader, the display and the secret registration need to know about a field. */
+export interface FieldMeta {
+  /** How the value is written by people; the parsed value is ms / bytes / percent / per second. */
+  unit?: 'duration' | 'size' | 'percent' | 'rate';
+  /** `value`: the whole value is a secret; `url-credentials`: only the password inside the URL is. */
+  secret?: 'value' | 'url-credentials';
+}
+
+export const fieldMeta = z.registry<FieldMeta>();
+
+/** `got "fast"`, `got 12`, `got a list` — how a bad input value is quoted in messages. */
+export function describeValue(value: unknown): string {
+  if (value === undefined) return 'nothing';
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'object') return 'a mapping';
+  if (typeof value === 'string') return JSON.stringify(value);
+  return String(value);
+}
+
+function expectedGot(expected: string, value: unknown): string {
+  return `expected ${expected}, got ${describeValue(value)}`;
+}
+
+interface UnitOptions {
+  /** Smallest accepted value, in the parsed unit (ms, %, …). */
+  min?: number;
+  /** Whether `min` itself is accepted. */
+  exclusive?: boolean;
+  max?: number;
+}
+
+/**
+ * A value written as a string or number and parsed by one of the units.ts parsers. The error
+ * map covers wrong types (a boolean, a list); the transform covers unparseable text and range.
+ */
+function unitField(
+  expected: string,
+  parse: (input: string | number) => number,
+  unit: FieldMeta['unit'],
+  options: UnitOptions = {},
+) {
+  const { min, max, exclusive = false } = options;
+  const schema = z
+    .union([z.string(), z.number()], { error: (issue) => expectedGot(expected, issue.input) })
+    .transform((input, ctx) => {
+      let value: number;
+      try {
+        value = parse(input);
+      } catch {
+        ctx.addIssue({ code: 'custom', message: expectedGot(expected, input), input });
+        return z.NEVER;
+      }
+      const tooSmall = min !== undefined && (exclusive ? value <= min : value < min);
+      const tooBig = max !== undefined && value > max;
+      if (tooSmall || tooBig) {
+        const range =
+          max === undefined
+            ? `${exclusive ? 'more than' : 'at least'} ${min}`
+            : min === undefined
+              ? `at most ${max}`
+              : `between ${min} and ${max}`;
+        ctx.addIssue({ code: 'custom', message: expectedGot(`${expected} ${range}`, input), input });
+        return z.NEVER;
+      }
+      return value;
+    });
+  return schema.register(fieldMeta, { unit });
+}
+
+/** Milliseconds, written `250ms`, `2s`, `5m` or a bare number of seconds. */
+const duration = (options: UnitOptions = {}) =>
+  unitField('a duration like 2s', parseDuration, 'duration', options);
+/** A duration that must be more than zero (timeouts, intervals). */
+const positiveDuration = () => duration({ min: 0, exclusive: true });
+/** A number of percent, written `10` or `"10%"`. */
+const percent = (options: UnitOptions = { min: 0, max: 100 }) =>
+  unitField('a percentage like 80%', parsePercent, 'percent', options);
+/** Bytes, written `10MB`, `512KiB` or a bare number of bytes. */
+const size = () => unitField('a size like 10MB', parseSize, 'size');
+/** Per second, written `50`, `50/s` or `3000/m`. */
+const rate = () => unitField('a rate like 50/s', parseRate, 'rate');
+
+const count = (min: number) => z.number().int().min(min);
+
+/** A string whose whole value must never be shown. */
+const secret = () => z.string().min(1).register(fieldMeta, { secret: 'value' });
+/** A connection URL that may carry a password (`postgres://user:pass@host/db`). */
+const connectionUrl = () => z.string().min(1).register(fieldMeta, { secret: 'url-credentials' });
+
+function isHttpUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return url.protocol === 'http:' || url.protocol === 'https:';
+  } catch {
+    return false;
+  }
+}
+
+const httpUrl = () =>
+  z.string().refine(isHttpUrl, { error: (issue) => expectedGot('an http(s) URL', issue.input) });
+
+/** An absolute http(s) URL, or a path under `service.baseUrl`. */
+const urlOrPath = () =>
+  z.string().refine((v) => v.startsWith('/') || isHttpUrl(v), {
+    error: (issue) => expectedGot('an http(s) URL or a path starting with /', issue.input),
+  });
+
+const urlPath = () =>
+  z.string().refine((v) => v.startsWith('/'), {
+    error: (issue) => expectedGot('a path starting with /', issue.input),
+  });
+
+const envName = () =>
+  z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, {
+    error: (issue) => expectedGot('an environment variable name like STAGING_AUTH_TOKEN', issue.input),
+  });
+
+// ---------------------------------------------------------------------------------------------
+// service: the HTTP service under test. PiWardrive's ports, paths and auth disagree between its
+// own docs and code, so every part of "how to reach it and tell it is healthy" is configurable.
+
+const loginSchema = z.strictObject({
+  path: urlPath().default('/token'),
+  username: z.string().min(1).optional(),
+  /** Names the variable holding the password; the password itself never sits in the file. */
+  passwordEnv: envName().optional(),
+});
+
+const authSchema = z.strictObject({
+  tokenEnv: envName().default('STAGING_AUTH_TOKEN'),
+  token: secret().optional(),
+  header: z.string().min(1).default('Authorization'),
+  /** Empty for headers that take the bare token (`X-API-Key`). */
+  scheme: z.string().default('Bearer'),
+  login: loginSchema.optional(),
+});
+
+const serviceSchema = z.strictObject({
+  baseUrl: httpUrl().default('http://localhost:8080'),
+  healthPath: urlPath().default('/health'),
+  expectStatus: z
+    .array(z.number().int().min(100).max(599))
+    .min(1)
+    .default(() => [200]),
+  healthBody: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])).optional(),
+  auth: authSchema.prefault({}),
+});
+
+// ---------------------------------------------------------------------------------------------
+// load: the seed's load_test_config defaults.
+
+const loadSchema = z.strictObject({
+  users: count(1).default(10),
+  duration: positiveDuration().prefault('60s'),
+  rampUp: duration().prefault('10s'),
+  timeout: positiveDuration().prefault('30s'),
+  stress: z.strictObject({ maxUsers: count(1).default(200) }).prefault({}),
+  endurance: z.strictObject({ duration: positiveDuration().prefault('300s') }).prefault({}),
+});
+
+// ---------------------------------------------------------------------------------------------
+// thresholds: the seed's performance_thresholds (its alert conditions).
+
+const thresholdsSchema = z.strictObject({
+  apiResponseTime: positiveDuration().prefault('2s'),
+  dbQueryTime: positiveDuration().prefault('100ms'),
+  memoryPercent: percent().prefault(80),
+  cpuPercent: percent().prefault(80),
+  diskPercent: percent().prefault(85),
+  networkLatency: positiveDuration().prefault('100ms'),
+  throughputRps: rate().prefault(50),
+  errorRatePercent: percent().prefault(5),
+});
+
+// ---------------------------------------------------------------------------------------------
+// regression: how much worse than the baseline a run may be. Staging is noisier, hence looser.
+
+const regressionSchema = z.strictObject({
+  threshold: percent({ min: 0, exclusive: true }).prefault(10),
+  stagingThreshold: percent({ min: 0, exclusive: true }).prefault(30),
+});
+
+// ---------------------------------------------------------------------------------------------
+// coverage: track_coverage.sh's 80 % gate and 90 % target.
+
+const coverageSchema = z
+  .strictObject({
+    min: percent().prefault(80),
+    target: percent().prefault(90),
+  })
+  .superRefine((value, ctx) => {
+    if (value.target < value.min) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['target'],
+        message: `expected at least coverage.min (${value.min}%), got ${value.target}%`,
+      });
+    }
+  });
+
+// ---------------------------------------------------------------------------------------------
+// monitor: performance_monitor.py's cycle, endpoints, database and host checks.
+
+const endpointSchema = z.strictObject({
+  name: z.string().min(1),
+  url: urlOrPath(),
+  /** The seed's monitor ignored per-endpoint timeouts and always waited 10 s; that is the default. */
+  timeout: positiveDuration().prefault('10s'),
+});
+
+/** The seed's five endpoints; paths are under service.baseUrl, so they follow it when it moves. */
+const seedEndpoints = () => [
+  { name: 'health_check', url: '/health', timeout: '10s' },
+  { name: 'status_api', url: '/api/status', timeout: '15s' },
+  { name: 'wifi_networks', url: '/api/wifi/networks', timeout: '30s' },
+  { name: 'bluetooth_devices', url: '/api/bluetooth/devices', timeout: '30s' },
+  { name: 'metrics_endpoint', url: '/api/metrics', timeout: '20s' },
+];
+
+const monitorSchema = z.strictObject({
+  interval: positiveDuration().prefault('60s'),
+  endpoints: z
+    .array(endpointSchema)
+    .superRefine((endpoints, ctx) => {
+      const seen = new Set<string>();
+      endpoints.forEach((endpoint, i) => {
+        // Names key the recorded metrics (api_response_time_<name>), so two endpoints may not share one.
+        if (seen.has(endpoint.name)) {
+          ctx.addIssue({
+            code: 'custom',
+            path: [i, 'name'],
+            message: `duplicate endpoint name "${endpoint.name}"`,
+          });
+        }
+        seen.add(endpoint.name);
+      });
+    })
+    .prefault(seedEndpoints),
+  processes: z.array(z.string().min(1)).default(() => ['piwardrive', 'postgres', 'redis']),
+  database: z
+    .strictObject({
+      url: connectionUrl().optional(),
+      maxConnectionTime: positiveDuration().prefault('1s'),
+      maxQueryTime: positiveDuration().prefault('0.5s'),
+      poolSize: count(1).default(20),
+      queryTimeout: positiveDuration().prefault('30s'),
+    })
+    .prefault({}),
+  redisUrl: connectionUrl().optional(),
+  system: z
+    .strictObject({
+      cpuAlert: percent().prefault(80),
+      memoryAlert: percent().prefault(85),
+      diskAlert: percent().prefault(90),
+      networkTimeout: positiveDuration().prefault('10s'),
+    })
+    .prefault({}),
+  /** The seed monitor's own SQLite file of metrics and alerts (its `database_path`). */
+  metricsDatabase: z.string().min(1).default('performance_metrics.db'),
+});
+
+// ---------------------------------------------------------------------------------------------
+// notify: where alerts go.
+
+const emailAddress = () =>
+  z.string().regex(/^[^\s@]+@[^\s@]+$/, { error: (issue) => expectedGot('an email address', issue.input) });
+
+const notifySchema = z.strictObject({
+  slack: z
+    .strictObject({
+      webhookUrl: httpUrl().register(fieldMeta, { secret: 'value' }).optional(),
+    })
+    .prefault({}),
+  email: z
+    .strictObject({
+      smtpServer: z.string().min(1).optional(),
+      smtpPort: z.number().int().min(1).max(65535).default(587),
+      username: z.string().min(1).optional(),
+      password: secret().optional(),
+      from: emailAddress().optional(),
+      recipients: z.array(emailAddress()).default(() => []),
+    })
+    .prefault({}),
+  /** The seed's monitoring_webhook: alerts as JSON with a bearer API key. The URL is a secret there too. */
+  webhook: z
+    .strictObject({
+      url: httpUrl().register(fieldMeta, { secret: 'value' }).optional(),
+      apiKey: secret().optional(),
+    })
+    .prefault({}),
+});
+
+// ---------------------------------------------------------------------------------------------
+// logging, reporting, store
+
+const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
+/** Python's level names, which the seed's files use. */
+const LOG_LEVEL_ALIASES: Record<string, (typeof LOG_LEVELS)[number]> = {
+  warning: 'warn',
+  critical: 'error',
+  fatal: 'error',
+};
+
+const logLevel = () =>
+  z.preprocess((v) => {
+    if (typeof v !== 'string') return v;
+    const lower = v.trim().toLowerCase();
+    return LOG_LEVEL_ALIASES[lower] ?? lower;
+  }, z.enum(LOG_LEVELS));
+
+const loggingSchema = z.strictObject({
+  level: logLevel().default('info'),
+  file: z.string().min(1).optional(),
+  maxSize: size().prefault('10MB'),
+  backupCount: count(0).default(5),
+  console: z.boolean().default(true),
+});
+
+const reportingSchema = z.strictObject({
+  html: z.boolean().default(true),
+  retentionDays: count(1).default(30),
+  dailySummary: z.boolean().default(true),
+  weeklyReport: z.boolean().default(true),
+});
+
+const storeSchema = z.strictObject({
+  /** A SQLite path or a postgres:// URL; unset means SHIPGATE_STORE or the default file. */
+  url: connectionUrl().optional(),
+});
+
+// ---------------------------------------------------------------------------------------------
+
+const sections = {
+  service: serviceSchema.prefault({}),
+  load: loadSchema.prefault({}),
+  thresholds: thresholdsSchema.prefault({}),
+  regression: regressionSchema.prefault({}),
+  coverage: coverageSchema.prefault({}),
+  monitor: monitorSchema.prefault({}),
+  notify: notifySchema.prefault({}),
+  logging: loggingSchema.prefault({}),
+  reporting: reportingSchema.prefault({}),
+  store: storeSchema.prefault({}),
+};
+
+/** Joins a path onto the base URL's path (`http://h:8000/api` + `/health` → `…/api/health`). */
+export function joinUrl(baseUrl: string, path: string): string {
+  if (!path.startsWith('/')) return path;
+  return baseUrl.replace(/\/+$/, '') + path;
+}
+
+/** The object schema the loader walks for key names; `configSchema` adds the cross-section step. */
+export const configObjectSchema = z.strictObject(sections);
+
+export const configSchema = configObjectSchema.transform((config) => {
+  // Monitor endpoints given as paths follow service.baseUrl, so consumers only see absolute URLs.
+  for (const endpoint of config.monitor.endpoints)
+    endpoint.url = joinUrl(config.service.baseUrl, endpoint.url);
+  return config;
+});
+
+/** The parsed, effective configuration: durations in ms, sizes in bytes, percentages in percent. */
+export type Config = z.output<typeof configSchema>;
+/** What a config file may contain. */
+export type ConfigInput = z.input<typeof configSchema>;
+
+export function defaultConfig(): Config {
+  return configSchema.parse({});
+}
+
+// ---------------------------------------------------------------------------------------------
+// Schema introspection, so the loader, display and secret handling follow the schema instead of
+// keeping their own lists of keys.
+
+/** Peels optional/default/prefault/pipe wrappers; returns the core schema and the metadata met on the way. */
+export function unwrap(schema: z.ZodType): { core: z.ZodType; meta: FieldMeta } {
+  let current: z.ZodType = schema;
+  let meta: FieldMeta = {};
+  for (;;) {
+    const own = fieldMeta.get(current);
+    if (own) meta = { ...own, ...meta };
+    if (
+      current instanceof z.ZodOptional ||
+      current instanceof z.ZodNullable ||
+      current instanceof z.ZodDefault ||
+      current instanceof z.ZodPrefault
+    ) {
+      current = current.unwrap() as z.ZodType;
+    } else if (current instanceof z.ZodPipe) {
+      // A transform's output side carries no keys; the input side is the shape people write.
+      const input = current.in as z.ZodType;
+      if (input instanceof z.ZodTransform) current = current.out as z.ZodType;
+      else current = input;
+    } else {
+      return { core: current, meta };
+    }
+  }
+}
+
+/** The schema of the value at `path`, or undefined when the path leaves the schema. */
+export function schemaAt(schema: z.ZodType, path: readonly PropertyKey[]): z.ZodType | undefined {
+  let current: z.ZodType | undefined = schema;
+  for (const segment of path) {
+    if (!current) return undefined;
+    const { core } = unwrap(current);
+    if (core instanceof z.ZodObject) current = (core.shape as Record<string, z.ZodType>)[String(segment)];
+    else if (core instanceof z.ZodArray) current = core.element as z.ZodType;
+    else if (core instanceof z.ZodRecord) current = core.valueType as z.ZodType;
+    else return undefined;
+  }
+  return current;
+}
+
+/** The keys an object schema at `path` accepts, or undefined when it is not an object. */
+export function keysAt(schema: z.ZodType, path: readonly PropertyKey[]): string[] | undefined {
+  const at = schemaAt(schema, path);
+  if (!at) return undefined;
+  const { core } = unwrap(at);
+  return core instanceof z.ZodObject ? Object.keys(core.shape) : undefined;
+}
+
+/** Every key path the schema accepts, e.g. `['thresholds', 'apiResponseTime']` (array items as `[]`). */
+export function allKeyPaths(schema: z.ZodType, prefix: string[] = []): string[][] {
+  const { core } = unwrap(schema);
+  if (core instanceof z.ZodObject) {
+    return Object.entries(core.shape as Record<string, z.ZodType>).flatMap(([key, child]) => [
+      [...prefix, key],
+      ...allKeyPaths(child, [...prefix, key]),
+    ]);
+  }
+  if (core instanceof z.ZodArray) return allKeyPaths(core.element as z.ZodType, [...prefix, '[]']);
+  return [];
+}
+
+/**
+ * Paths in `data` that the (non-strict) `schema` does not know — for formats where extra keys
+ * are tolerated with a warning instead of rejected.
+ */
+export function unknownKeyPaths(
+  schema: z.ZodType,
+  data: unknown,
+  prefix: PropertyKey[] = [],
+): PropertyKey[][] {
+  const { core } = unwrap(schema);
+  if (core instanceof z.ZodObject && data && typeof data === 'object' && !Array.isArray(data)) {
+    const shape = core.shape as Record<string, z.ZodType>;
+    return Object.entries(data).flatMap(([key, value]) => {
+      const child = shape[key];
+      return child ? unknownKeyPaths(child, value, [...prefix, key]) : [[...prefix, key]];
+    });
+  }
+  if (core instanceof z.ZodArray && Array.isArray(data)) {
+    return data.flatMap((item, i) => unknownKeyPaths(core.element as z.ZodType, item, [...prefix, i]));
+  }
+  return [];
+}
+
+/** Calls `visit` for every leaf value of a parsed value, with the field's metadata. */
+export function walkFields(
+  schema: z.ZodType,
+  value: unknown,
+  visit: (value: unknown, meta: FieldMeta, path: PropertyKey[]) => unknown,
+  path: PropertyKey[] = [],
+): unknown {
+  const { core, meta } = unwrap(schema);
+  if (core instanceof z.ZodObject && value && typeof value === 'object' && !Array.isArray(value)) {
+    const shape = core.shape as Record<string, z.ZodType>;
+    const out: Record<string, unknown> = {};
+    for (const [key, child] of Object.entries(value)) {
+      const childSchema = shape[key];
+      out[key] = childSchema ? walkFields(childSchema, child, visit, [...path, key]) : child;
+    }
+    return out;
+  }
+  if (core instanceof z.ZodArray && Array.isArray(value)) {
+    return value.map((item, i) => walkFields(core.element as z.ZodType, item, visit, [...path, i]));
+  }
+  if (core instanceof z.ZodRecord && value && typeof value === 'object' && !Array.isArray(value)) {
+    const out: Record<string, unknown> = {};
+    for (const [key, child] of Object.entries(value)) {
+      out[key] = walkFields(core.valueType as z.ZodType, child, visit, [...path, key]);
+    }
+    return out;
+  }
+  return visit(value, meta, path);
+}
+
+/** `['monitor', 'endpoints', 2, 'url']` → `monitor.endpoints[2].url`. */
+export function formatPath(path: readonly PropertyKey[]): string {
+  let out = '';
+  for (const segment of path) {
+    if (typeof segment === 'number') out += `[${segment}]`;
+    else out += out ? `.${String(segment)}` : String(segment);
+  }
+  return out;
+}
