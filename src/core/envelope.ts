@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { type Environment, environmentFingerprint, environmentSchema } from './environment.ts';
+import { type Environment, environmentFingerprint } from './environment.ts';
 import { redactDeep } from './redact.ts';
-import { type Verdict, verdictSchema } from './verdict.ts';
+import { VERDICTS, type Verdict } from './verdict.ts';
 import { TOOL_NAME, TOOL_VERSION } from './version.ts';
 
 /**
@@ -10,6 +10,24 @@ import { TOOL_NAME, TOOL_VERSION } from './version.ts';
  * plus the kind's own fields. Each kind declares its fields once with `defineKind`; the same zod
  * schema validates in tests and is published as JSON Schema under schemas/.
  */
+export const verdictSchema = z.enum(VERDICTS);
+
+export const environmentSchema = z.object({
+  os: z.string(),
+  osRelease: z.string(),
+  arch: z.string(),
+  cpuModel: z.string(),
+  cpuCount: z.number().int(),
+  memoryBytes: z.number(),
+  node: z.string(),
+  shipgate: z.string(),
+  host: z.string(),
+  ci: z.boolean(),
+  git: z
+    .object({ commit: z.string().optional(), branch: z.string().optional(), dirty: z.boolean().optional() })
+    .optional(),
+}) satisfies z.ZodType<Environment>;
+
 export const baseEnvelopeShape = {
   schema: z.string().regex(/^shipgate\/[a-z0-9-]+@\d+$/),
   tool: z.object({ name: z.literal('shipgate'), version: z.string() }),

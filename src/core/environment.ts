@@ -1,28 +1,24 @@
 import { execFileSync } from 'node:child_process';
 import { arch, cpus, hostname, platform, release, totalmem } from 'node:os';
-import { z } from 'zod';
 import { TOOL_VERSION } from './version.ts';
 
 /**
  * Where a result was measured. Comparing results from different machines is how regression gates
  * lie, so every envelope and baseline carries this fingerprint.
  */
-export const environmentSchema = z.object({
-  os: z.string(),
-  osRelease: z.string(),
-  arch: z.string(),
-  cpuModel: z.string(),
-  cpuCount: z.number().int(),
-  memoryBytes: z.number(),
-  node: z.string(),
-  shipgate: z.string(),
-  host: z.string(),
-  ci: z.boolean(),
-  git: z
-    .object({ commit: z.string().optional(), branch: z.string().optional(), dirty: z.boolean().optional() })
-    .optional(),
-});
-export type Environment = z.infer<typeof environmentSchema>;
+export interface Environment {
+  os: string;
+  osRelease: string;
+  arch: string;
+  cpuModel: string;
+  cpuCount: number;
+  memoryBytes: number;
+  node: string;
+  shipgate: string;
+  host: string;
+  ci: boolean;
+  git?: GitInfo;
+}
 
 export interface GitInfo {
   commit?: string;

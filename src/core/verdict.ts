@@ -1,12 +1,9 @@
-import { z } from 'zod';
-
 /**
  * Every command ends in one verdict. `warn` passes (exit 0) but says something is below target;
  * `inconclusive` means the measurement cannot be trusted — never disguised as a pass.
  */
 export const VERDICTS = ['pass', 'warn', 'fail', 'inconclusive'] as const;
-export const verdictSchema = z.enum(VERDICTS);
-export type Verdict = z.infer<typeof verdictSchema>;
+export type Verdict = (typeof VERDICTS)[number];
 
 export const EXIT = { pass: 0, fail: 1, usage: 2, inconclusive: 3 } as const;
 

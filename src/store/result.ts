@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import { defineKind } from '../core/envelope.ts';
-import { verdictSchema } from '../core/verdict.ts';
+import { defineKind, verdictSchema } from '../core/envelope.ts';
 
 /** `shipgate history`: recorded runs, newest first. */
 export const historyKind = defineKind('history', {

@@ -1,0 +1,9 @@
+/**
+ * Imports every module that declares a result kind, so the registry is complete for schema
+ * generation and the schema tests. A new kind adds its module here.
+ */
+import './config/result.ts';
+import './store/result.ts';
+import './demo/result.ts';
+
+export { registeredKinds } from './core/envelope.ts';
