@@ -24,5 +24,9 @@ const version = await interleaved(rounds, time(['-e', '0']), time([main, '--vers
 const check = await interleaved(rounds, time(['-e', '0']), time([main, 'config', 'check', '--quiet']));
 const floor = median([...version.a, ...check.a]);
 console.log(`node -e 0                 ${fmt(floor, 1)} ms (median of ${rounds * 2})`);
-console.log(`shipgate --version        ${fmt(median(version.b), 1)} ms  = ${fmt(median(version.b) / floor)}x bare node`);
-console.log(`shipgate config check     ${fmt(median(check.b), 1)} ms  = ${fmt(median(check.b) / floor)}x bare node`);
+console.log(
+  `shipgate --version        ${fmt(median(version.b), 1)} ms  = ${fmt(median(version.b) / floor)}x bare node`,
+);
+console.log(
+  `shipgate config check     ${fmt(median(check.b), 1)} ms  = ${fmt(median(check.b) / floor)}x bare node`,
+);

@@ -12,7 +12,11 @@ import { fmt, median } from './util.ts';
 const N = 2000;
 const dir = mkdtempSync(join(tmpdir(), 'shipgate-bench-store-'));
 const environment = environmentFingerprint();
-const result = { kind: 'load', metrics: { p95: 12.5, rps: 1500 }, series: Array.from({ length: 60 }, (_, i) => ({ t: i, rps: 1500 + i })) };
+const result = {
+  kind: 'load',
+  metrics: { p95: 12.5, rps: 1500 },
+  series: Array.from({ length: 60 }, (_, i) => ({ t: i, rps: 1500 + i })),
+};
 const run = (i: number) => ({
   kind: 'load',
   verdict: 'pass' as const,
@@ -55,4 +59,6 @@ for (let r = 0; r < rounds; r++) {
 }
 const perRun = (ms: number) => (ms * 1000) / N;
 console.log(`bare node:sqlite INSERT   ${fmt(perRun(median(bare)), 1)} µs/run`);
-console.log(`shipgate SQLite store     ${fmt(perRun(median(ours)), 1)} µs/run  = ${fmt(median(ours) / median(bare))}x the bare insert (${Math.round(N / (median(ours) / 1000))} runs/s)`);
+console.log(
+  `shipgate SQLite store     ${fmt(perRun(median(ours)), 1)} µs/run  = ${fmt(median(ours) / median(bare))}x the bare insert (${Math.round(N / (median(ours) / 1000))} runs/s)`,
+);

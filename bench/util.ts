@@ -8,7 +8,11 @@ export function median(values: number[]): number {
 }
 
 /** Runs `a` and `b` interleaved (A B A B …) so machine drift hits both alike; returns the per-round results. */
-export async function interleaved<T>(rounds: number, a: () => Promise<T> | T, b: () => Promise<T> | T): Promise<{ a: T[]; b: T[] }> {
+export async function interleaved<T>(
+  rounds: number,
+  a: () => Promise<T> | T,
+  b: () => Promise<T> | T,
+): Promise<{ a: T[]; b: T[] }> {
   const out = { a: [] as T[], b: [] as T[] };
   for (let i = 0; i < rounds; i++) {
     out.a.push(await a());
