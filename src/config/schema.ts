@@ -48,7 +48,7 @@ interface UnitOptions {
  * A value written as a string or number and parsed by one of the units.ts parsers. The error
  * map covers wrong types (a boolean, a list); the transform covers unparseable text and range.
  */
-function unitField(
+export function unitField(
   expected: string,
   parse: (input: string | number) => number,
   unit: FieldMeta['unit'],
@@ -83,22 +83,22 @@ function unitField(
 }
 
 /** Milliseconds, written `250ms`, `2s`, `5m` or a bare number of seconds. */
-const duration = (options: UnitOptions = {}) =>
+export const duration = (options: UnitOptions = {}) =>
   unitField('a duration like 2s', parseDuration, 'duration', options);
 /** A duration that must be more than zero (timeouts, intervals). */
-const positiveDuration = () => duration({ min: 0, exclusive: true });
+export const positiveDuration = () => duration({ min: 0, exclusive: true });
 /** A number of percent, written `10` or `"10%"`. */
 const percent = (options: UnitOptions = { min: 0, max: 100 }) =>
   unitField('a percentage like 80%', parsePercent, 'percent', options);
 /** Bytes, written `10MB`, `512KiB` or a bare number of bytes. */
 const size = () => unitField('a size like 10MB', parseSize, 'size');
 /** Per second, written `50`, `50/s` or `3000/m`. */
-const rate = () => unitField('a rate like 50/s', parseRate, 'rate');
+export const rate = () => unitField('a rate like 50/s', parseRate, 'rate');
 
-const count = (min: number) => z.number().int().min(min);
+export const count = (min: number) => z.number().int().min(min);
 
 /** A string whose whole value must never be shown. */
-const secret = () => z.string().min(1).register(fieldMeta, { secret: 'value' });
+export const secret = () => z.string().min(1).register(fieldMeta, { secret: 'value' });
 /** A connection URL that may carry a password (`postgres://user:pass@host/db`). */
 const connectionUrl = () => z.string().min(1).register(fieldMeta, { secret: 'url-credentials' });
 
@@ -111,7 +111,7 @@ function isHttpUrl(value: string): boolean {
   }
 }
 
-const httpUrl = () =>
+export const httpUrl = () =>
   z.string().refine(isHttpUrl, { error: (issue) => expectedGot('an http(s) URL', issue.input) });
 
 /** An absolute http(s) URL, or a path under `service.baseUrl`. */
@@ -120,12 +120,12 @@ const urlOrPath = () =>
     error: (issue) => expectedGot('an http(s) URL or a path starting with /', issue.input),
   });
 
-const urlPath = () =>
+export const urlPath = () =>
   z.string().refine((v) => v.startsWith('/'), {
     error: (issue) => expectedGot('a path starting with /', issue.input),
   });
 
-const envName = () =>
+export const envName = () =>
   z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, {
     error: (issue) => expectedGot('an environment variable name like STAGING_AUTH_TOKEN', issue.input),
   });
@@ -171,6 +171,8 @@ const loadSchema = z.strictObject({
   timeout: positiveDuration().prefault('30s'),
   stress: z.strictObject({ maxUsers: count(1).default(200) }).prefault({}),
   endurance: z.strictObject({ duration: positiveDuration().prefault('300s') }).prefault({}),
+  /** Hosts besides loopback that load tests may target (`staging.example.com`, `*.internal`, `10.0.0.5:8000`). */
+  allowedHosts: z.array(z.string().min(1)).default(() => []),
 });
 
 // ---------------------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ describe('defaults', () => {
       timeout: 30_000,
       stress: { maxUsers: 200 },
       endurance: { duration: 300_000 },
+      allowedHosts: [],
     });
     expect(config.thresholds).toEqual({
       apiResponseTime: 2000,
