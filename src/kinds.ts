@@ -5,5 +5,6 @@
 import './config/result.ts';
 import './store/result.ts';
 import './demo/result.ts';
+import './load/result.ts';
 
 export { registeredKinds } from './core/envelope.ts';

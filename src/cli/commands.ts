@@ -1,12 +1,18 @@
 import type { Command } from 'commander';
 import { registerConfig } from './config.ts';
 import { registerDemo } from './demo.ts';
+import { registerEndurance } from './endurance.ts';
 import { registerHistory } from './history.ts';
+import { registerLoad } from './load.ts';
 import { registerSampleService } from './sample-service.ts';
+import { registerStress } from './stress.ts';
 
 /** Every command, in the order `shipgate --help` lists them. Adding a command is one module and one row. */
 export const COMMANDS: Array<(program: Command) => void> = [
   registerDemo,
+  registerLoad,
+  registerStress,
+  registerEndurance,
   registerConfig,
   registerHistory,
   registerSampleService,

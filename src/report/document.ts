@@ -19,6 +19,14 @@ export type Block =
       title?: string;
       unit: string;
       series: Array<{ label: string; value: number; tone?: Tone }>;
+    }
+  /** Values over time (x in seconds from the start): latency percentiles, throughput, memory. */
+  | {
+      type: 'timeseries';
+      title?: string;
+      unit: string;
+      x: number[];
+      lines: Array<{ label: string; values: Array<number | null>; tone?: Tone }>;
     };
 
 export interface ReportDocument {
@@ -26,6 +34,31 @@ export interface ReportDocument {
   verdict: Verdict;
   summary: string;
   blocks: Block[];
+}
+
+const SPARKS = '▁▂▃▄▅▆▇█';
+
+/** A one-line picture of a series for terminals and PR comments; gaps (null) show as spaces. */
+export function sparkline(values: Array<number | null>, width = 60): string {
+  const step = Math.max(1, Math.ceil(values.length / width));
+  const buckets: Array<number | null> = [];
+  for (let i = 0; i < values.length; i += step) {
+    const chunk = values.slice(i, i + step).filter((v): v is number => v !== null && Number.isFinite(v));
+    buckets.push(chunk.length ? Math.max(...chunk) : null);
+  }
+  const present = buckets.filter((v): v is number => v !== null);
+  const lo = Math.min(...present);
+  const hi = Math.max(...present);
+  return buckets
+    .map((v) =>
+      v === null ? ' ' : SPARKS[hi === lo ? 0 : Math.round(((v - lo) / (hi - lo)) * (SPARKS.length - 1))],
+    )
+    .join('');
+}
+
+export function seriesRange(values: Array<number | null>): { min: number; max: number } | undefined {
+  const present = values.filter((v): v is number => v !== null && Number.isFinite(v));
+  return present.length ? { min: Math.min(...present), max: Math.max(...present) } : undefined;
 }
 
 export function cellText(cell: Cell): string {

@@ -4,6 +4,8 @@ import {
   type Cell,
   cellText,
   type ReportDocument,
+  seriesRange,
+  sparkline,
   VERDICT_ICON,
   VERDICT_LABEL,
 } from './document.ts';
@@ -46,6 +48,20 @@ function renderBlock(block: Block, h: string): string[] {
           block.columns.map(escapeInline),
           block.rows.map((r) => r.map(cell)),
           block.align,
+        ),
+      ];
+    case 'timeseries':
+      return [
+        ...title,
+        ...table(
+          ['series', 'over time', 'min', 'max'],
+          block.lines.map((l) => {
+            const r = seriesRange(l.values);
+            const show = (n: number | undefined) =>
+              n === undefined ? '—' : `${Number(n.toPrecision(4))}${block.unit}`;
+            return [escapeInline(l.label), `\`${sparkline(l.values, 40)}\``, show(r?.min), show(r?.max)];
+          }),
+          ['left', 'left', 'right', 'right'],
         ),
       ];
     case 'chart':

@@ -6,6 +6,8 @@ import {
   cellText,
   cellTone,
   type ReportDocument,
+  seriesRange,
+  sparkline,
   VERDICT_LABEL,
   VERDICT_TONE,
 } from './document.ts';
@@ -39,6 +41,17 @@ function renderBlock(block: Block, style: Style): string[] {
       return [...title, ...block.text.split('\n').map((l) => `  ${l}`)];
     case 'table':
       return [...title, ...table(block.columns, block.rows, block.align, style)];
+    case 'timeseries': {
+      const width = Math.max(...block.lines.map((l) => l.label.length));
+      return [
+        ...title,
+        ...block.lines.map((l) => {
+          const r = seriesRange(l.values);
+          const range = r ? ` ${fmt(r.min)}–${fmt(r.max)}${block.unit}` : ' no data';
+          return `  ${l.label.padEnd(width)}  ${style.paint(l.tone ?? 'info', sparkline(l.values))}${range}`;
+        }),
+      ];
+    }
     case 'chart': {
       const max = Math.max(...block.series.map((s) => s.value), 0) || 1;
       const width = Math.max(...block.series.map((s) => s.label.length));
@@ -76,4 +89,8 @@ function table(
     (r) => `  ${columns.map((_, i) => pad(cellText(r[i] ?? ''), i, paint(r[i] ?? '', style))).join('  ')}`,
   );
   return [header.trimEnd(), rule, ...body.map((l) => l.trimEnd())];
+}
+
+function fmt(n: number): string {
+  return String(Number(n.toPrecision(4)));
 }

@@ -22,6 +22,8 @@ describe('shipgate demo', () => {
       'service',
       'config',
       'smoke',
+      'load',
+      'stress',
       'shutdown',
     ]);
     for (const s of envelope.stages) expect(s.verdict, s.id).toBe('pass');
@@ -57,5 +59,6 @@ describe('shipgate demo', () => {
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/^FAIL {2}shipgate demo/);
     expect(r.stdout).toMatch(/API smoke check +FAIL/);
+    expect(r.stdout).toMatch(/Load test +PASS/);
   });
 });

@@ -76,3 +76,38 @@ describe('renderers', () => {
     ).toBe('::error file=src/a%2Cb.ts,line=3,title=x%3A y::50%25%0Anext');
   });
 });
+
+describe('time series', () => {
+  const series: ReportDocument = {
+    title: 'Endurance',
+    verdict: 'pass',
+    summary: 'steady',
+    blocks: [
+      {
+        type: 'timeseries',
+        title: 'Latency over time',
+        unit: 'ms',
+        x: [0, 1, 2, 3, 4],
+        lines: [
+          { label: 'p95', values: [10, 12, null, 30, 20] },
+          { label: 'p50', values: [5, 5, 5, 5, 5] },
+        ],
+      },
+    ],
+  };
+
+  it('draws sparklines with ranges in text and Markdown, gaps kept', () => {
+    expect(renderText(series)).toContain('  p95  ▁▂ █▅ 10–30ms');
+    expect(renderText(series)).toContain('  p50  ▁▁▁▁▁ 5–5ms');
+    expect(renderMarkdown(series)).toContain('| p95 | `▁▂ █▅` | 10ms | 30ms |');
+  });
+
+  it('draws an SVG line chart whose line breaks at a gap', () => {
+    const html = renderHtml('r', [series]);
+    const paths = [...html.matchAll(/<path d="([^"]*)"/g)].map((m) => m[1] as string);
+    expect(paths).toHaveLength(2);
+    expect((paths[0]?.match(/M/g) ?? []).length).toBe(2);
+    expect((paths[1]?.match(/M/g) ?? []).length).toBe(1);
+    expect(html).toContain('>50ms</text>');
+  });
+});
