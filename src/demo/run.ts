@@ -60,7 +60,18 @@ export async function runDemo(options: DemoOptions): Promise<DemoRun> {
   try {
     service = await spawnService(
       process.execPath,
-      [...process.execArgv, cliEntry(), 'sample-service', '--port', '0', '--version', version],
+      [
+        ...process.execArgv,
+        cliEntry(),
+        'sample-service',
+        '--port',
+        '0',
+        '--version',
+        version,
+        // A few milliseconds per call, like a real API, so load and stress have a service to measure
+        // rather than a loopback echo; SAMPLE_LATENCY_MS still overrides it.
+        ...(process.env.SAMPLE_LATENCY_MS ? [] : ['--latency-ms', '5']),
+      ],
       {
         ready: /listening on (http:\/\/\S+)/,
         timeoutMs: 30_000,

@@ -1,6 +1,7 @@
 import type { DemoStage } from '../stage.ts';
 import { configStage } from './config.ts';
+import { loadStage, stressStage } from './load.ts';
 import { smokeStage } from './smoke.ts';
 
 /** The capabilities the demo exercises, in order. Each capability adds its stage here. */
-export const DEMO_STAGES: readonly DemoStage[] = [configStage, smokeStage];
+export const DEMO_STAGES: readonly DemoStage[] = [configStage, smokeStage, loadStage, stressStage];
