@@ -5,7 +5,12 @@ import { defineConfig } from 'vitest/config';
  * the rest, one file at a time, so a CPU-heavy neighbour on a 2-core runner cannot skew what they
  * measure. Everything else runs in parallel first.
  */
-const TIMED = ['test/load/engine/**/*.test.ts', 'test/load/tests.test.ts', 'test/cli/load.test.ts', 'test/cli/demo.test.ts'];
+const TIMED = [
+  'test/load/engine/**/*.test.ts',
+  'test/load/tests.test.ts',
+  'test/cli/load.test.ts',
+  'test/cli/demo.test.ts',
+];
 
 export default defineConfig({
   test: {
