@@ -70,36 +70,41 @@ function measure(cmd: string[], requests: (stdout: string) => number, okCodes = 
   return { requests: requests(r.stdout), cpuSeconds: Number(cpu[1]) + Number(cpu[2]) };
 }
 
+function shipgateRun(seconds: number, workers: number): Measure {
+  const json = join(dir, `sg-${seconds}-${workers}.json`);
+  return measure(
+    [
+      process.execPath,
+      shipgate,
+      'load',
+      url,
+      '-u',
+      String(CONNECTIONS),
+      '-d',
+      `${seconds}s`,
+      '--ramp-up',
+      '0s',
+      '--workers',
+      String(workers),
+      '--no-thresholds',
+      '--quiet',
+      '--json',
+      json,
+      '--store',
+      join(dir, 'store.db'),
+    ],
+    () => JSON.parse(readFileSync(json, 'utf8')).metrics.completed,
+    // Exit 3 is expected here: held to one core against a saturating server, shipgate rightly
+    // reports that the generator itself was the bottleneck.
+    [0, 3],
+  );
+}
+
 const tools: Record<string, (seconds: number) => Measure> = {
-  shipgate: (s) => {
-    const json = join(dir, `sg-${s}.json`);
-    return measure(
-      [
-        process.execPath,
-        shipgate,
-        'load',
-        url,
-        '-u',
-        String(CONNECTIONS),
-        '-d',
-        `${s}s`,
-        '--ramp-up',
-        '0s',
-        '--workers',
-        '1',
-        '--no-thresholds',
-        '--quiet',
-        '--json',
-        json,
-        '--store',
-        join(dir, 'store.db'),
-      ],
-      () => JSON.parse(readFileSync(json, 'utf8')).metrics.completed,
-      // Exit 3 is expected here: pinned to one core against a saturating server, shipgate rightly
-      // reports that the generator itself was the bottleneck.
-      [0, 3],
-    );
-  },
+  // The generator gets one core, like wrk -t1 and autocannon: shipgate in its own thread
+  // (--workers 0), and with one worker thread beside the coordinating one (--workers 1).
+  shipgate: (s) => shipgateRun(s, 0),
+  'shipgate-w1': (s) => shipgateRun(s, 1),
   autocannon: (s) =>
     measure(
       [process.execPath, autocannon, '-c', String(CONNECTIONS), '-d', String(s), '--json', url],
