@@ -86,7 +86,9 @@ class Connection {
   constructor(pool: Http1Pool, host: string, port: number, connectTimeout: number) {
     this.pool = pool;
     this.controller = new Controller(this);
-    this.socket = connect({ host, port, noDelay: true });
+    this.socket = connect({ host, port });
+    // Small requests must leave at once, not wait for Nagle's algorithm to batch them.
+    this.socket.setNoDelay(true);
     this.socket.setTimeout(connectTimeout);
     this.socket.on('connect', () => {
       this.connected = true;
@@ -270,12 +272,17 @@ class Connection {
       data = data.subarray(nl + 1);
       const line = lineBuf.toString('latin1').trim();
       if (this.chunkState === 'crlf') {
-        if (line !== '') return this.fail(socketError('malformed chunked body', 'UND_ERR_SOCKET'));
+        if (line !== '') {
+          this.fail(socketError('malformed chunked body', 'UND_ERR_SOCKET'));
+          return;
+        }
         this.chunkState = 'size';
       } else if (this.chunkState === 'size') {
         const size = Number.parseInt(line.split(';')[0] as string, 16);
-        if (!Number.isFinite(size) || size < 0)
-          return this.fail(socketError('malformed chunk size', 'UND_ERR_SOCKET'));
+        if (!Number.isFinite(size) || size < 0) {
+          this.fail(socketError('malformed chunk size', 'UND_ERR_SOCKET'));
+          return;
+        }
         if (size === 0) this.chunkState = 'trailers';
         else {
           this.chunkLeft = size;
@@ -283,8 +290,10 @@ class Connection {
         }
       } else if (line === '') {
         // The blank line after the (usually absent) trailers ends the message.
-        if (data.length)
-          return this.fail(socketError('unexpected data after the response', 'UND_ERR_SOCKET'));
+        if (data.length) {
+          this.fail(socketError('unexpected data after the response', 'UND_ERR_SOCKET'));
+          return;
+        }
         this.complete();
         return;
       }
