@@ -86,9 +86,7 @@ class Connection {
   constructor(pool: Http1Pool, host: string, port: number, connectTimeout: number) {
     this.pool = pool;
     this.controller = new Controller(this);
-    this.socket = connect({ host, port });
-    // Small requests must leave at once, not wait for Nagle's algorithm to batch them.
-    this.socket.setNoDelay(true);
+    this.socket = connect({ host, port, noDelay: true });
     this.socket.setTimeout(connectTimeout);
     this.socket.on('connect', () => {
       this.connected = true;
@@ -272,17 +270,12 @@ class Connection {
       data = data.subarray(nl + 1);
       const line = lineBuf.toString('latin1').trim();
       if (this.chunkState === 'crlf') {
-        if (line !== '') {
-          this.fail(socketError('malformed chunked body', 'UND_ERR_SOCKET'));
-          return;
-        }
+        if (line !== '') return this.fail(socketError('malformed chunked body', 'UND_ERR_SOCKET'));
         this.chunkState = 'size';
       } else if (this.chunkState === 'size') {
         const size = Number.parseInt(line.split(';')[0] as string, 16);
-        if (!Number.isFinite(size) || size < 0) {
-          this.fail(socketError('malformed chunk size', 'UND_ERR_SOCKET'));
-          return;
-        }
+        if (!Number.isFinite(size) || size < 0)
+          return this.fail(socketError('malformed chunk size', 'UND_ERR_SOCKET'));
         if (size === 0) this.chunkState = 'trailers';
         else {
           this.chunkLeft = size;
@@ -290,10 +283,8 @@ class Connection {
         }
       } else if (line === '') {
         // The blank line after the (usually absent) trailers ends the message.
-        if (data.length) {
-          this.fail(socketError('unexpected data after the response', 'UND_ERR_SOCKET'));
-          return;
-        }
+        if (data.length)
+          return this.fail(socketError('unexpected data after the response', 'UND_ERR_SOCKET'));
         this.complete();
         return;
       }
