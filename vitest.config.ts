@@ -25,7 +25,7 @@ export default defineConfig({
       },
       {
         extends: true,
-        test: { name: 'timed', include: TIMED, sequence: { groupOrder: 1 }, maxWorkers: 1 },
+        test: { name: 'timed', include: TIMED, sequence: { groupOrder: 1 }, fileParallelism: false },
       },
     ],
   },

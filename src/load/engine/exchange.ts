@@ -1,5 +1,4 @@
-import type { Dispatcher } from 'undici';
-import type { LoadDispatcher } from './http1-pool.ts';
+import type { Dispatcher, Pool } from 'undici';
 import type { CompiledRequest } from './requests.ts';
 
 /**
@@ -52,7 +51,7 @@ export class Exchange {
     this.slot = slot;
   }
 
-  send(pool: LoadDispatcher, req: CompiledRequest, now: number, intendedAt: number): void {
+  send(pool: Pool, req: CompiledRequest, now: number, intendedAt: number): void {
     this.req = req;
     this.active = true;
     this.dispatchedAt = now;
@@ -94,11 +93,9 @@ export class Exchange {
   onResponseStart(controller: Dispatcher.DispatchController, statusCode: number): void {
     this.firstByteAt = performance.now();
     this.status = statusCode;
-    const counted = (controller as { headerBytes?: number }).headerBytes;
     const raw = controller.rawHeaders;
     let bytes = RESPONSE_FRAMING_BYTES;
-    if (counted !== undefined) bytes = counted;
-    else if (Array.isArray(raw)) {
+    if (Array.isArray(raw)) {
       // Each name/value pair is framed by ": " and CRLF on the wire.
       for (let i = 0; i < raw.length; i++) bytes += (raw[i] as Buffer | string).length + 2;
     }
