@@ -55,21 +55,38 @@ export function authFromConfig(config: Config, env: NodeJS.ProcessEnv): AuthSpec
     if (!password)
       throw new UserError(`service.auth.login: environment variable ${auth.login.passwordEnv} is not set`);
     registerSecret(password);
-    return {
-      kind: 'login',
-      request: {
-        name: 'login',
-        method: 'POST',
-        path: auth.login.path,
-        headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        body: new URLSearchParams({ username: auth.login.username, password }).toString(),
-        weight: 0,
-        expectStatus: [200],
-      },
-      tokenPath: 'access_token',
+    return loginAuth({
+      path: auth.login.path,
+      username: auth.login.username,
+      password,
       header: auth.header,
       scheme: auth.scheme,
-    };
+    });
   }
   return { kind: 'none' };
+}
+
+/** An OAuth2 password-form login run once per virtual user (FastAPI's `POST /token`); the token is `access_token`. */
+export function loginAuth(o: {
+  path: string;
+  username: string;
+  password: string;
+  header?: string;
+  scheme?: string;
+}): AuthSpec {
+  return {
+    kind: 'login',
+    request: {
+      name: 'login',
+      method: 'POST',
+      path: o.path,
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ username: o.username, password: o.password }).toString(),
+      weight: 0,
+      expectStatus: [200],
+    },
+    tokenPath: 'access_token',
+    header: o.header ?? 'Authorization',
+    scheme: o.scheme ?? 'Bearer',
+  };
 }

@@ -1,18 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_HIGHEST_US, Histogram, type SerializedHistogram } from '../../src/load/histogram.ts';
-
-/** Small deterministic PRNG (xorshift32) so failures reproduce. */
-function rng(seed: number): () => number {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s ^= s << 13;
-    s >>>= 0;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    s >>>= 0;
-    return s / 4_294_967_296;
-  };
-}
+import { rng } from '../helpers/random.ts';
 
 /** The value of rank ceil(p% · n) in the sorted data: the definition the histogram approximates. */
 function exactPercentile(sorted: number[], p: number): number {

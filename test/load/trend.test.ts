@@ -7,18 +7,7 @@ import {
   type TrendPoint,
   theilSen,
 } from '../../src/load/trend.ts';
-
-function rng(seed: number): () => number {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s ^= s << 13;
-    s >>>= 0;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    s >>>= 0;
-    return s / 4_294_967_296;
-  };
-}
+import { rng } from '../helpers/random.ts';
 
 /** Standard normal noise (Box-Muller). */
 function gaussian(rand: () => number): () => number {

@@ -1,11 +1,11 @@
 import { execFileSync } from 'node:child_process';
 import { accessSync, appendFileSync, constants, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import pg from 'pg';
 import type { TestProject } from 'vitest/node';
 import { isCI } from '../../src/core/environment.ts';
+import { freePort } from '../helpers/ports.ts';
 
 /**
  * A real PostgreSQL server for the store tests, started once per test run.
@@ -124,17 +124,4 @@ async function startServer(bin: string): Promise<{ url: string; stop: () => Prom
     await client.end().catch(() => {});
   }
   return { url: `postgres://postgres@127.0.0.1:${port}/${DATABASE}`, stop };
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
-      );
-    });
-  });
 }

@@ -1,10 +1,10 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { UserError } from '../../src/core/errors.ts';
 import { openStore, resolveStoreLocation, STORE_ENGINES, storeEngineFor } from '../../src/store/open.ts';
+import { freePort } from '../helpers/ports.ts';
 
 describe('store location', () => {
   const cwd = mkdtempSync(join(tmpdir(), 'shipgate-open-'));
@@ -60,7 +60,7 @@ describe('store location', () => {
   });
 
   it('fails fast with the store named, password hidden, for an unreachable PostgreSQL', async () => {
-    const port = await closedPort();
+    const port = await freePort();
     const location = `postgres://shipgate:hunter22@127.0.0.1:${port}/history`;
     const started = Date.now();
     const error = await openStore(location, { env: {} }).then(
@@ -77,17 +77,3 @@ describe('store location', () => {
     expect(e.format()).not.toContain('hunter22');
   });
 });
-
-/** A loopback port nothing listens on: bound, then released. */
-function closedPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
-      );
-    });
-  });
-}

@@ -1,4 +1,5 @@
 import { formatDuration } from '../../core/units.ts';
+import { loginAuth } from '../../load/plan.ts';
 import { loadDocument } from '../../load/report.ts';
 import { loadTest, stressTest } from '../../load/tests.ts';
 import { parseThreshold } from '../../load/thresholds.ts';
@@ -29,21 +30,7 @@ function apiScenario(ctx: DemoContext, users: number, durationMs: number): Scena
         expectStatus: [200],
       },
     ],
-    auth: {
-      kind: 'login',
-      request: {
-        name: 'login',
-        method: 'POST',
-        path: '/token',
-        headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        body: new URLSearchParams(ctx.credentials).toString(),
-        weight: 0,
-        expectStatus: [200],
-      },
-      tokenPath: 'access_token',
-      header: 'Authorization',
-      scheme: 'Bearer',
-    },
+    auth: loginAuth({ path: '/token', ...ctx.credentials }),
     model: { kind: 'closed', users, rampUpMs: 500, thinkTimeMs: 0 },
     durationMs,
     timeoutMs: 5000,

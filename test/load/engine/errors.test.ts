@@ -1,20 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { runLoad } from '../../../src/load/engine/index.ts';
-import {
-  closedPort,
-  jsonServer,
-  resetServer,
-  scenarioFor,
-  silentServer,
-  statusServer,
-  trackServers,
-} from './servers.ts';
+import { freePort } from '../../helpers/ports.ts';
+import { jsonServer, resetServer, scenarioFor, silentServer, statusServer, trackServers } from './servers.ts';
 
 const track = trackServers();
 
 describe('error kinds', () => {
   it('refused: nothing listens on the port', async () => {
-    const port = await closedPort();
+    const port = await freePort();
     const result = await runLoad(
       scenarioFor(`http://127.0.0.1:${port}`, { durationMs: 3000, maxRequests: 20 }),
       {

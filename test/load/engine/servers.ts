@@ -144,15 +144,6 @@ export function loginServer(): Promise<TestServer & { tokensIssued(): number }> 
   }).then((server) => Object.assign(server, { tokensIssued: () => issued.size }));
 }
 
-/** A loopback port with nothing listening on it (bound, then released). */
-export async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as AddressInfo).port;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
 /** A one-request scenario against `url`, closed model by default; fields override. */
 export function scenarioFor(url: string, overrides: Partial<Scenario> = {}): Scenario {
   return {
