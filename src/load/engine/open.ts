@@ -56,6 +56,12 @@ export class OpenDriver implements Driver {
     this.nextDue = Number.POSITIVE_INFINITY;
   }
 
+  catchUp(now: number): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    this.pump(now);
+  }
+
   exchanges(): readonly Exchange[] {
     return this.slots;
   }
