@@ -25,6 +25,8 @@ describe('shipgate load', () => {
         `${service.url}/api/status`,
         '-u',
         '2',
+        '--think-time',
+        '2ms',
         '-d',
         '1500ms',
         '--ramp-up',
@@ -63,6 +65,9 @@ describe('shipgate load', () => {
       `${service.url}/api/status`,
       '-u',
       '1',
+      // Paced, so the generator never saturates a busy runner (that would read as inconclusive).
+      '--think-time',
+      '2ms',
       '-d',
       '800ms',
       '--workers',
