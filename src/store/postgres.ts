@@ -164,6 +164,7 @@ function isEnvironmentError(e: unknown): boolean {
 
 const RUN_COLUMNS = `id, kind, verdict, summary, started_at, finished_at, recorded_at, git_commit, git_branch,
   environment, labels, result`;
+const RUN_COLUMNS_WITHOUT_RESULT = RUN_COLUMNS.replace(/result$/, 'NULL AS result');
 
 class PostgresStore implements Store {
   readonly engine = 'postgres';
@@ -234,7 +235,7 @@ class PostgresStore implements Store {
     const labels = redactLabels(query.labels ?? {});
     if (Object.keys(labels).length > 0) where.push(`labels @> ${param(JSON.stringify(labels))}::jsonb`);
     const { rows } = await this.#pool.query<Row>(
-      `SELECT ${RUN_COLUMNS} FROM runs ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
+      `SELECT ${query.withoutResult ? RUN_COLUMNS_WITHOUT_RESULT : RUN_COLUMNS} FROM runs ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
        ORDER BY started_at DESC, id DESC LIMIT ${param(limit)}`,
       params,
     );

@@ -239,7 +239,10 @@ class SqliteStore implements Store {
       where.push('EXISTS (SELECT 1 FROM json_each(runs.labels) AS l WHERE l.key = ? AND l.value = ?)');
       params.push(key, value);
     }
-    const sql = `SELECT * FROM runs ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
+    const columns = query.withoutResult
+      ? 'id, kind, verdict, summary, started_at, finished_at, recorded_at, git_commit, git_branch, environment, labels, NULL AS result'
+      : '*';
+    const sql = `SELECT ${columns} FROM runs ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
       ORDER BY started_at DESC, id DESC LIMIT ?`;
     const rows = this.#sql(sql).all(...params, limit);
     return this.#withFigures(rows);

@@ -38,6 +38,8 @@ export interface RunQuery {
   labels?: Record<string, string>;
   /** Newest first; at most this many (default 50). */
   limit?: number;
+  /** Leave each run's result envelope out (`result` is null): series over thousands of runs need only figures. */
+  withoutResult?: boolean;
 }
 
 export interface Baseline {

@@ -172,6 +172,18 @@ export function describeStoreContract(name: string, makeHarness: () => EngineHar
       expect((await store.listRuns({ labels: { target } })).map((r) => r.id)).toEqual([recorded.id]);
     });
 
+    it('leaves the result envelope out on request, keeping figures and labels', async () => {
+      const { store } = await open();
+      const recorded = await store.recordRun(
+        newRun({ figures: { p95_ms: 12.5 }, labels: { scenario: 's' } }),
+      );
+      const [light] = await store.listRuns({ withoutResult: true });
+      expect(light).toEqual({ ...recorded, result: null });
+      const [full] = await store.listRuns();
+      expect(full?.result).toEqual(recorded.result);
+      expect(full?.result).not.toBeNull();
+    });
+
     it('lists newest first, by start time then by id', async () => {
       const { store } = await open();
       const at = (ms: number) => ({ startedAt: new Date(T0 + ms), finishedAt: new Date(T0 + ms + 10) });
