@@ -9,6 +9,7 @@ const TIMED = [
   'test/load/engine/**/*.test.ts',
   'test/load/tests.test.ts',
   'test/cli/load.test.ts',
+  'test/cli/compare.test.ts',
   'test/cli/demo.test.ts',
 ];
 

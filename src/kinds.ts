@@ -6,5 +6,6 @@ import './config/result.ts';
 import './store/result.ts';
 import './demo/result.ts';
 import './load/result.ts';
+import './perf/result.ts';
 
 export { registeredKinds } from './core/envelope.ts';

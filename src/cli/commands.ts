@@ -1,4 +1,7 @@
 import type { Command } from 'commander';
+import { registerBaseline } from './baseline.ts';
+import { registerCalibrate } from './calibrate.ts';
+import { registerCompare } from './compare.ts';
 import { registerConfig } from './config.ts';
 import { registerDemo } from './demo.ts';
 import { registerEndurance } from './endurance.ts';
@@ -6,6 +9,7 @@ import { registerHistory } from './history.ts';
 import { registerLoad } from './load.ts';
 import { registerSampleService } from './sample-service.ts';
 import { registerStress } from './stress.ts';
+import { registerTrend } from './trend.ts';
 
 /** Every command, in the order `shipgate --help` lists them. Adding a command is one module and one row. */
 export const COMMANDS: Array<(program: Command) => void> = [
@@ -13,6 +17,10 @@ export const COMMANDS: Array<(program: Command) => void> = [
   registerLoad,
   registerStress,
   registerEndurance,
+  registerBaseline,
+  registerCompare,
+  registerTrend,
+  registerCalibrate,
   registerConfig,
   registerHistory,
   registerSampleService,

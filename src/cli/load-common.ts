@@ -25,6 +25,7 @@ export interface LoadFlags {
   thresholds: boolean;
   abortOnFail?: boolean;
   workers?: number;
+  window?: number;
   html?: string;
 }
 
@@ -78,6 +79,11 @@ export function addLoadFlags(cmd: Command, options: { rate?: boolean; thresholds
   }
   return cmd
     .option('--workers <n>', 'worker threads generating load (default: up to 2)', intArg(0, 64))
+    .option(
+      '--window <duration>',
+      'time-series window (default 1s); shorter gives short runs more samples for compare',
+      durationArg,
+    )
     .option('--html <file>', 'also write an HTML report with charts');
 }
 
@@ -123,6 +129,17 @@ export async function prepare(
   return { scenario, thresholds };
 }
 
+/** Engine settings from the shared flags. */
+export function engineHooks(flags: Pick<LoadFlags, 'workers' | 'window'>): {
+  workers?: number;
+  windowMs?: number;
+} {
+  return {
+    ...(flags.workers !== undefined ? { workers: flags.workers } : {}),
+    ...(flags.window !== undefined ? { windowMs: flags.window } : {}),
+  };
+}
+
 /** Live progress for a run: one redrawn line on a terminal, a line every 10 s in CI logs. */
 export function progressFor(ctx: CommandContext, label: string, durationMs: number) {
   const task = ctx.progress.start(label);
@@ -145,12 +162,14 @@ export function progressFor(ctx: CommandContext, label: string, durationMs: numb
 
 /** Envelope, document, optional HTML and the store record of a finished test. */
 export async function outcomeOf(startedAt: Date, test: TestOutcome, html?: string): Promise<Outcome> {
-  const [{ makeEnvelope }, { loadKind }, { loadDocument }, { renderHtml }] = await Promise.all([
-    import('../core/envelope.ts'),
-    import('../load/result.ts'),
-    import('../load/report.ts'),
-    import('../report/html.ts'),
-  ]);
+  const [{ makeEnvelope }, { loadKind }, { loadDocument }, { renderHtml }, { scenarioHashOf }] =
+    await Promise.all([
+      import('../core/envelope.ts'),
+      import('../load/result.ts'),
+      import('../load/report.ts'),
+      import('../report/html.ts'),
+      import('../perf/fingerprint.ts'),
+    ]);
   const envelope = makeEnvelope(loadKind, {
     verdict: test.verdict,
     summary: test.summary,
@@ -173,6 +192,8 @@ export async function outcomeOf(startedAt: Date, test: TestOutcome, html?: strin
         mode: test.fields.mode,
         scenario: test.fields.target.scenario,
         target: test.fields.target.baseUrl,
+        // Baselines, calibrations and trends find comparable runs by it.
+        scenario_hash: scenarioHashOf(test.fields),
       },
     },
   };

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { action, examples } from './action.ts';
-import { addLoadFlags, type LoadFlags, outcomeOf, prepare, progressFor } from './load-common.ts';
+import { addLoadFlags, engineHooks, type LoadFlags, outcomeOf, prepare, progressFor } from './load-common.ts';
 
 export function registerLoad(program: Command): void {
   const cmd = program
@@ -16,7 +16,7 @@ export function registerLoad(program: Command): void {
       const { task, onProgress } = progressFor(ctx, 'load', scenario.durationMs);
       const test = await loadTest(scenario, thresholds, {
         onProgress,
-        ...(flags.workers !== undefined ? { workers: flags.workers } : {}),
+        ...engineHooks(flags),
       });
       task.done(test.verdict);
       return outcomeOf(startedAt, test, flags.html);

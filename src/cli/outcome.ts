@@ -15,6 +15,10 @@ export interface Outcome<S extends z.ZodRawShape = z.ZodRawShape> {
   /** When present, the run is recorded in the history store with these key figures and labels. */
   record?: { figures: Record<string, number>; labels?: Record<string, string> };
   annotations?: Annotation[];
+  /** Write the chosen --format to this file instead of stdout (the seed scripts' `--output`). */
+  output?: string;
+  /** The document for Markdown output, when a PR comment needs a shorter one than the terminal. */
+  markdownDocument?: ReportDocument;
 }
 
 /**
@@ -45,13 +49,16 @@ export async function deliver(ctx: CommandContext, outcome: Outcome): Promise<nu
   }
   if (ctx.options.json) writeFileAtomic(ctx.options.json, `${JSON.stringify(envelope, null, 2)}\n`);
 
-  const markdown = renderMarkdown(document);
+  const markdown = renderMarkdown(outcome.markdownDocument ?? document);
   const stdout = {
     text: () => renderText(document, ctx.style),
     markdown: () => markdown,
     json: () => `${JSON.stringify(envelope, null, 2)}\n`,
   }[ctx.options.format]();
-  if (!ctx.options.quiet || ctx.options.format === 'json') process.stdout.write(stdout);
+  if (outcome.output) {
+    writeFileAtomic(outcome.output, stdout);
+    ctx.log.info(`report saved to ${outcome.output}`);
+  } else if (!ctx.options.quiet || ctx.options.format === 'json') process.stdout.write(stdout);
 
   appendStepSummary(markdown, ctx.env);
   if (ctx.env.GITHUB_ACTIONS === 'true') {

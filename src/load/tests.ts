@@ -28,6 +28,8 @@ export interface TestOutcome {
 
 export interface EngineHooks {
   workers?: number;
+  /** Time-series window (default 1 s): shorter windows give a short run enough samples to compare. */
+  windowMs?: number;
   onProgress?: RunLoadOptions['onProgress'];
   /** Called when a stress step starts. */
   onStep?: (level: number, unit: 'users' | 'rate') => void;
@@ -45,6 +47,7 @@ export async function loadTest(
   const aborting = thresholds.filter((t) => t.abortOnFail);
   const run = await runLoad(scenario, {
     ...(hooks.workers !== undefined ? { workers: hooks.workers } : {}),
+    ...(hooks.windowMs !== undefined ? { windowMs: hooks.windowMs } : {}),
     ...(hooks.onProgress ? { onProgress: hooks.onProgress } : {}),
     ...(hooks.signal ? { signal: hooks.signal } : {}),
     ...(aborting.length
