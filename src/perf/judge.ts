@@ -1,4 +1,4 @@
-import { bootstrapMean, bootstrapTwoSample, type Interval, mean, seedOf } from './bootstrap.ts';
+import { bootstrapMean, bootstrapTwoSample, type Interval, mean, seedOf, winsorize } from './bootstrap.ts';
 import type { Direction, MetricSamples } from './metrics.ts';
 
 /**
@@ -32,7 +32,8 @@ export interface MetricComparison {
   scale: 'relative' | 'absolute';
   verdict: MetricVerdict;
   reason?: string;
-  samples: { baseline: number; current: number };
+  /** Samples on each side, and how many were pulled in from beyond Tukey's outer fences. */
+  samples: { baseline: number; current: number; clamped: number };
 }
 
 export interface JudgeOptions {
@@ -50,26 +51,28 @@ export const MIN_SAMPLES = 5;
 /** Compares two runs' samples of one metric (windows of two separate runs). */
 export function judgeRuns(base: MetricSamples, cur: MetricSamples, options: JudgeOptions): MetricComparison {
   const seed = seedOf(base.metric);
+  const b = winsorize(base.windows);
+  const c = winsorize(cur.windows);
   const bootstrap = (statistic: (b: number, c: number) => number) =>
-    bootstrapTwoSample(base.windows, cur.windows, statistic, {
+    bootstrapTwoSample(b.values, c.values, statistic, {
       seed,
       ...(options.resamples ? { resamples: options.resamples } : {}),
     });
   return decide(
     base,
     cur,
-    { baseline: base.windows.length, current: cur.windows.length },
+    { baseline: base.windows.length, current: cur.windows.length, clamped: b.clamped + c.clamped },
     {
       relative: () => ({
-        estimate: (mean(cur.windows) / mean(base.windows) - 1) * 100,
+        estimate: (mean(c.values) / mean(b.values) - 1) * 100,
         interval: scale(bootstrap((b, c) => c / b - 1)),
       }),
       absolute: () => ({
-        estimate: mean(cur.windows) - mean(base.windows),
+        estimate: mean(c.values) - mean(b.values),
         interval: bootstrap((b, c) => c - b),
       }),
-      baseMean: () => mean(base.windows),
-      allZero: () => cur.windows.every((v) => v === 0),
+      baseMean: () => mean(b.values),
+      allZero: () => c.values.every((v) => v === 0),
     },
     options,
   );
@@ -93,7 +96,7 @@ export function judgePaired(
   return decide(
     base,
     cur,
-    { baseline: pairs.length, current: pairs.length },
+    { baseline: pairs.length, current: pairs.length, clamped: 0 },
     {
       relative: () => ({ estimate: mean(ratios) * 100, interval: scale(boot(ratios)) }),
       absolute: () => ({ estimate: mean(diffs), interval: boot(diffs) }),
@@ -114,7 +117,7 @@ interface Estimator {
 function decide(
   base: Omit<MetricSamples, 'windows'>,
   cur: Omit<MetricSamples, 'windows'>,
-  samples: { baseline: number; current: number },
+  samples: MetricComparison['samples'],
   estimator: Estimator,
   options: JudgeOptions,
 ): MetricComparison {

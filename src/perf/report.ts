@@ -46,7 +46,15 @@ function row(m: MetricComparison): Cell[] {
     change,
     ci,
     verdict,
-    m.reason ?? (m.direction === 'higher' ? 'higher is better' : ''),
+    m.reason ??
+      [
+        m.direction === 'higher' ? 'higher is better' : '',
+        m.samples.clamped > 0
+          ? `${m.samples.clamped} outlier window${m.samples.clamped === 1 ? '' : 's'} clamped`
+          : '',
+      ]
+        .filter(Boolean)
+        .join('; '),
   ];
 }
 

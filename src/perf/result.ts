@@ -29,7 +29,7 @@ const metricComparison = z.object({
   scale: z.enum(['relative', 'absolute']),
   verdict: z.enum(['regression', 'improvement', 'unchanged', 'inconclusive']),
   reason: z.string().optional(),
-  samples: z.object({ baseline: z.number().int(), current: z.number().int() }),
+  samples: z.object({ baseline: z.number().int(), current: z.number().int(), clamped: z.number().int() }),
 });
 
 /**

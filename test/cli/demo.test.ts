@@ -5,12 +5,15 @@ import { describe, expect, it } from 'vitest';
 import { runCli, validateEnvelope } from '../helpers/cli.ts';
 
 describe('shipgate demo', () => {
-  it('runs every stage against the sample service, writes reports and records the run', async () => {
+  // The demo runs every capability end to end: minutes, not the default 30 s.
+  it('runs every stage against the sample service, writes reports and records the run', {
+    timeout: 240_000,
+  }, async () => {
     const dir = mkdtempSync(join(tmpdir(), 'shipgate-demo-test-'));
     const workspace = join(dir, 'ws');
     const r = await runCli(['demo', '--dir', workspace, '--json', join(dir, 'demo.json')], {
       cwd: dir,
-      timeoutMs: 120_000,
+      timeoutMs: 230_000,
     });
     expect(r.stderr).not.toMatch(/error/i);
     expect(r.code, r.stdout).toBe(0);
@@ -24,6 +27,7 @@ describe('shipgate demo', () => {
       'smoke',
       'load',
       'stress',
+      'compare',
       'shutdown',
     ]);
     for (const s of envelope.stages) expect(s.verdict, s.id).toBe('pass');
@@ -49,12 +53,12 @@ describe('shipgate demo', () => {
     expect(runs[0].figures['smoke.checks_passed']).toBe(runs[0].figures['smoke.checks']);
   });
 
-  it('fails, and says which stage, when the service is unhealthy', async () => {
+  it('fails, and says which stage, when the service is unhealthy', { timeout: 240_000 }, async () => {
     const dir = mkdtempSync(join(tmpdir(), 'shipgate-demo-test-'));
     const r = await runCli(['demo', '--dir', join(dir, 'ws')], {
       cwd: dir,
       env: { SAMPLE_FAIL_HEALTH: '1' },
-      timeoutMs: 120_000,
+      timeoutMs: 230_000,
     });
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/^FAIL {2}shipgate demo/);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { blockLength, bootstrapMean, bootstrapTwoSample } from '../../src/perf/bootstrap.ts';
+import { blockLength, bootstrapMean, bootstrapTwoSample, winsorize } from '../../src/perf/bootstrap.ts';
 import { samplesOf } from '../../src/perf/metrics.ts';
 import { syntheticResult } from './synthetic.ts';
 
@@ -50,5 +50,21 @@ describe('block bootstrap', () => {
     expect(ci.lo).toBeLessThan(-0.2);
     expect(ci.hi).toBeGreaterThan(0.2);
     expect(ci.hi).toBeLessThan(0.36);
+  });
+});
+
+describe('winsorize', () => {
+  it('pulls a stalled window in to the outer fence and leaves ordinary ones alone', () => {
+    const windows = [8.4, 10.2, 19.3, 16.7, 13.4, 7.7, 15.4, 9.3, 186];
+    const { values, clamped } = winsorize(windows);
+    expect(clamped).toBe(1);
+    expect(values.slice(0, 8)).toEqual(windows.slice(0, 8));
+    // Q1 9.3, Q3 16.7: the outer fence is 16.7 + 3 × 7.4.
+    expect(values[8]).toBeCloseTo(38.9, 6);
+  });
+
+  it('keeps a real shift: half the windows at a new level are not outliers', () => {
+    const windows = [10, 10, 11, 10, 30, 31, 30, 29];
+    expect(winsorize(windows)).toEqual({ values: windows, clamped: 0 });
   });
 });

@@ -111,6 +111,16 @@ describe('compare: known truth', () => {
     expect(c.summary).toMatch(/^tail-only regression/);
   });
 
+  it('does not let one stalled window swing the verdict', () => {
+    const base = syntheticResult({ seed: 5 });
+    const cur = syntheticResult({ seed: 6 });
+    (cur.series[10] as { p50Ms: number }).p50Ms = 5000;
+    const c = compareResults({ ref: 'a', result: base }, { ref: 'b', result: cur }, THRESHOLD);
+    const p50 = verdictOf(c, 'p50_ms');
+    expect(p50.verdict).toBe('unchanged');
+    expect(p50.samples.clamped).toBe(1);
+  });
+
   it('gives the same interval for the same inputs (seeded)', () => {
     const a = compare({}, { p95Ms: 108 });
     const b = compare({}, { p95Ms: 108 });

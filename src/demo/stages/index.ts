@@ -1,7 +1,14 @@
 import type { DemoStage } from '../stage.ts';
+import { compareStage } from './compare.ts';
 import { configStage } from './config.ts';
 import { loadStage, stressStage } from './load.ts';
 import { smokeStage } from './smoke.ts';
 
 /** The capabilities the demo exercises, in order. Each capability adds its stage here. */
-export const DEMO_STAGES: readonly DemoStage[] = [configStage, smokeStage, loadStage, stressStage];
+export const DEMO_STAGES: readonly DemoStage[] = [
+  configStage,
+  smokeStage,
+  loadStage,
+  stressStage,
+  compareStage,
+];

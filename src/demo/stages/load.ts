@@ -7,7 +7,7 @@ import type { Scenario } from '../../load/types.ts';
 import type { DemoContext, DemoStage, StageOutcome } from '../stage.ts';
 
 /** The sample service's API as a scenario: a login per virtual user, then a weighted request mix. */
-function apiScenario(ctx: DemoContext, users: number, durationMs: number): Scenario {
+export function apiScenario(ctx: DemoContext, users: number, durationMs: number): Scenario {
   return {
     name: 'sample-api',
     baseUrl: ctx.service.url,
