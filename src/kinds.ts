@@ -7,5 +7,6 @@ import './store/result.ts';
 import './demo/result.ts';
 import './load/result.ts';
 import './perf/result.ts';
+import './apicompat/result.ts';
 
 export { registeredKinds } from './core/envelope.ts';

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { registerApiDiff } from './api-diff.ts';
 import { registerBaseline } from './baseline.ts';
 import { registerCalibrate } from './calibrate.ts';
 import { registerCompare } from './compare.ts';
@@ -23,5 +24,6 @@ export const COMMANDS: Array<(program: Command) => void> = [
   registerCalibrate,
   registerConfig,
   registerHistory,
+  registerApiDiff,
   registerSampleService,
 ];

@@ -216,6 +216,22 @@ const coverageSchema = z
   });
 
 // ---------------------------------------------------------------------------------------------
+// apiDiff: `shipgate api-diff` — the gate level, approvals, URL auth, re-rated rules.
+
+const apiLevel = () => z.enum(['ERR', 'WARN', 'INFO']);
+
+const apiDiffSchema = z.strictObject({
+  /** Fail when a change at or above this level remains (--fail-on overrides). */
+  failOn: apiLevel().default('ERR'),
+  /** Approved changes (fingerprint or rule + operation, reason, expiry); --ignore overrides. */
+  ignoreFile: z.string().min(1).optional(),
+  /** Names the variable holding the bearer token for URL sources (--token overrides). */
+  tokenEnv: envName().default('SHIPGATE_API_TOKEN'),
+  /** Rule id → ERR, WARN, INFO or none (off), like oasdiff's --severity-levels. */
+  levels: z.record(z.string().min(1), z.enum(['ERR', 'WARN', 'INFO', 'none'])).default(() => ({})),
+});
+
+// ---------------------------------------------------------------------------------------------
 // monitor: performance_monitor.py's cycle, endpoints, database and host checks.
 
 const endpointSchema = z.strictObject({
@@ -353,6 +369,7 @@ const sections = {
   thresholds: thresholdsSchema.prefault({}),
   regression: regressionSchema.prefault({}),
   coverage: coverageSchema.prefault({}),
+  apiDiff: apiDiffSchema.prefault({}),
   monitor: monitorSchema.prefault({}),
   notify: notifySchema.prefault({}),
   logging: loggingSchema.prefault({}),

@@ -28,6 +28,7 @@ describe('shipgate demo', () => {
       'load',
       'stress',
       'compare',
+      'api-diff',
       'shutdown',
     ]);
     for (const s of envelope.stages) expect(s.verdict, s.id).toBe('pass');

@@ -1,4 +1,5 @@
 import type { DemoStage } from '../stage.ts';
+import { apiDiffStage } from './api-diff.ts';
 import { compareStage } from './compare.ts';
 import { configStage } from './config.ts';
 import { loadStage, stressStage } from './load.ts';
@@ -11,4 +12,5 @@ export const DEMO_STAGES: readonly DemoStage[] = [
   loadStage,
   stressStage,
   compareStage,
+  apiDiffStage,
 ];
