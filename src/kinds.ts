@@ -8,5 +8,6 @@ import './demo/result.ts';
 import './load/result.ts';
 import './perf/result.ts';
 import './apicompat/result.ts';
+import './testmetrics/result.ts';
 
 export { registeredKinds } from './core/envelope.ts';

@@ -10,6 +10,7 @@ import { registerHistory } from './history.ts';
 import { registerLoad } from './load.ts';
 import { registerSampleService } from './sample-service.ts';
 import { registerStress } from './stress.ts';
+import { registerTests } from './tests.ts';
 import { registerTrend } from './trend.ts';
 
 /** Every command, in the order `shipgate --help` lists them. Adding a command is one module and one row. */
@@ -22,6 +23,7 @@ export const COMMANDS: Array<(program: Command) => void> = [
   registerCompare,
   registerTrend,
   registerCalibrate,
+  registerTests,
   registerConfig,
   registerHistory,
   registerApiDiff,

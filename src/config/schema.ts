@@ -216,6 +216,29 @@ const coverageSchema = z
   });
 
 // ---------------------------------------------------------------------------------------------
+// tests: `shipgate tests` — history window, flaky and duration analysis, the executed-test guard.
+
+const testsSchema = z.strictObject({
+  /** History and trends are kept per suite (unit, e2e, …). */
+  suite: z.string().min(1).default('tests'),
+  /** Beside this file, not in .shipgate/ (the local store's folder, usually git-ignored): it is reviewed like code. */
+  quarantineFile: z.string().min(1).default('shipgate.quarantine.yaml'),
+  /** Fail when executed tests drop more than this below the median of recent runs. */
+  maxExecutedDrop: percent().prefault(10),
+  /** Earlier runs that flaky and duration analysis read. */
+  window: count(1).default(30),
+  slowest: count(1).default(10),
+  /** Past runs a test needs before its duration or failure rate is judged. */
+  minSamples: count(2).default(5),
+  /** Robust z (scaled MADs above the median) beyond which a test is slower than usual… */
+  durationZ: z.number().positive().default(3.5),
+  /** …and the slowdown it must also exceed. */
+  minSlowdown: duration({ min: 0 }).prefault('50ms'),
+  /** Lower bound of the failure-rate interval above which an intermittent test is flaky. */
+  flakyRate: percent().prefault(2),
+});
+
+// ---------------------------------------------------------------------------------------------
 // apiDiff: `shipgate api-diff` — the gate level, approvals, URL auth, re-rated rules.
 
 const apiLevel = () => z.enum(['ERR', 'WARN', 'INFO']);
@@ -369,6 +392,7 @@ const sections = {
   thresholds: thresholdsSchema.prefault({}),
   regression: regressionSchema.prefault({}),
   coverage: coverageSchema.prefault({}),
+  tests: testsSchema.prefault({}),
   apiDiff: apiDiffSchema.prefault({}),
   monitor: monitorSchema.prefault({}),
   notify: notifySchema.prefault({}),

@@ -1,4 +1,5 @@
 import { UserError } from '../core/errors.ts';
+import { TEST_RESULTS_MIGRATION } from './test-results-sql.ts';
 
 /**
  * The store's schema, as an ordered list of migrations. Each engine applies, in one transaction
@@ -108,6 +109,7 @@ CREATE TABLE baselines (
 CREATE INDEX baselines_run_id ON baselines (run_id);
 `,
   },
+  TEST_RESULTS_MIGRATION,
 ];
 
 /** The version a store has once every known migration is applied. */

@@ -12,6 +12,8 @@ import {
   redactLabels,
 } from './records.ts';
 import type { Baseline, NewRun, RunQuery, Store, StoredRun } from './store.ts';
+import type { TestResultStore } from './test-results.ts';
+import { postgresTestResultStore } from './test-results-postgres.ts';
 
 /**
  * The shared store: one PostgreSQL database for many CI runners. Tables live in the connection's
@@ -170,6 +172,7 @@ class PostgresStore implements Store {
   readonly engine = 'postgres';
   readonly location: string;
   readonly #pool: pg.Pool;
+  #testResults: TestResultStore | undefined;
   #closed = false;
 
   constructor(pool: pg.Pool, location: string) {
@@ -291,6 +294,11 @@ class PostgresStore implements Store {
       'SELECT coalesce(max(version), 0) AS version FROM schema_migrations',
     );
     return Number(rows[0]?.version ?? 0);
+  }
+
+  testResults(): TestResultStore {
+    this.#testResults ??= postgresTestResultStore(this.#pool);
+    return this.#testResults;
   }
 
   async close(): Promise<void> {

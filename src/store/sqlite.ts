@@ -14,6 +14,8 @@ import {
   redactLabels,
 } from './records.ts';
 import type { Baseline, NewRun, RunQuery, Store, StoredRun } from './store.ts';
+import type { TestResultStore } from './test-results.ts';
+import { sqliteTestResultStore } from './test-results-sqlite.ts';
 
 /**
  * The default store: one SQLite file through node:sqlite. Several shipgate processes may share a
@@ -173,6 +175,7 @@ class SqliteStore implements Store {
   readonly location: string;
   readonly #db: DatabaseSync;
   readonly #statements = new Map<string, StatementSync>();
+  #testResults: TestResultStore | undefined;
   #closed = false;
 
   constructor(db: DatabaseSync, location: string) {
@@ -285,6 +288,11 @@ class SqliteStore implements Store {
   async schemaVersion(): Promise<number> {
     const row = this.#sql('SELECT coalesce(max(version), 0) AS version FROM schema_migrations').get();
     return Number(row?.version ?? 0);
+  }
+
+  testResults(): TestResultStore {
+    this.#testResults ??= sqliteTestResultStore(this.#db);
+    return this.#testResults;
   }
 
   async close(): Promise<void> {

@@ -1,5 +1,6 @@
 import type { Environment } from '../core/environment.ts';
 import type { Verdict } from '../core/verdict.ts';
+import type { TestResultStore } from './test-results.ts';
 
 /**
  * The history store: every gate run is recorded here, so trends, baselines and the dashboard read
@@ -67,5 +68,7 @@ export interface Store {
   deleteBaseline(name: string): Promise<boolean>;
   /** The applied migration version (for `shipgate history` and diagnostics). */
   schemaVersion(): Promise<number>;
+  /** Per-test results of `shipgate tests` runs (flaky tests, duration history). */
+  testResults(): TestResultStore;
   close(): Promise<void>;
 }

@@ -28,6 +28,7 @@ describe('shipgate demo', () => {
       'load',
       'stress',
       'compare',
+      'tests',
       'api-diff',
       'shutdown',
     ]);

@@ -4,6 +4,7 @@ import { compareStage } from './compare.ts';
 import { configStage } from './config.ts';
 import { loadStage, stressStage } from './load.ts';
 import { smokeStage } from './smoke.ts';
+import { testsStage } from './tests.ts';
 
 /** The capabilities the demo exercises, in order. Each capability adds its stage here. */
 export const DEMO_STAGES: readonly DemoStage[] = [
@@ -12,5 +13,6 @@ export const DEMO_STAGES: readonly DemoStage[] = [
   loadStage,
   stressStage,
   compareStage,
+  testsStage,
   apiDiffStage,
 ];
