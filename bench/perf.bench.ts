@@ -11,25 +11,14 @@ import { judgeRuns } from '../src/perf/judge.ts';
 import type { MetricSamples } from '../src/perf/metrics.ts';
 import { trendOf } from '../src/perf/trend.ts';
 import { openStore } from '../src/store/index.ts';
+import { rng } from '../test/helpers/random.ts';
 import { fmt, median } from './util.ts';
 
 const METRICS = 10_000;
 const WINDOWS = 30;
 const RUNS = 10_000;
 
-function uniform(seed: number): () => number {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s ^= s << 13;
-    s >>>= 0;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    s >>>= 0;
-    return s / 4_294_967_296;
-  };
-}
-
-const random = uniform(42);
+const random = rng(42);
 const sample = (metric: string, level: number): MetricSamples => {
   const windows = Array.from({ length: WINDOWS }, () => level * (1 + 0.05 * (random() - 0.5)));
   return { metric, unit: 'ms', direction: 'lower', overall: level, windows };

@@ -1,13 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { extname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { type ServiceProcess, spawnService } from '../core/child.ts';
 import type { Logger } from '../core/log.ts';
 import type { Progress } from '../core/progress.ts';
 import type { Verdict } from '../core/verdict.ts';
 import type { Block } from '../report/document.ts';
+import { cliEntry } from './cli-entry.ts';
 import type { DemoContext, DemoStage } from './stage.ts';
 import { DEMO_STAGES } from './stages/index.ts';
 
@@ -34,12 +34,6 @@ export interface DemoOptions {
   workspace?: string;
   stages?: readonly DemoStage[];
   version?: string;
-}
-
-/** The shipgate executable next to this module, in src/ (.ts) or dist/ (.js). */
-function cliEntry(): string {
-  const here = fileURLToPath(import.meta.url);
-  return join(here, '..', '..', 'cli', `main${extname(here)}`);
 }
 
 /**

@@ -1,14 +1,8 @@
-import { extname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { runApiGate } from '../../apicompat/gate.ts';
 import { apiDiffDocument } from '../../apicompat/report.ts';
 import { spawnService } from '../../core/child.ts';
+import { cliEntry } from '../cli-entry.ts';
 import type { DemoStage } from '../stage.ts';
-
-function cliEntry(): string {
-  const here = fileURLToPath(import.meta.url);
-  return join(here, '..', '..', '..', 'cli', `main${extname(here)}`);
-}
 
 /**
  * Starts the sample service's v2 API beside the running v1 and diffs the two live /openapi.json
