@@ -9,5 +9,6 @@ import './load/result.ts';
 import './perf/result.ts';
 import './apicompat/result.ts';
 import './testmetrics/result.ts';
+import './deps/result.ts';
 
 export { registeredKinds } from './core/envelope.ts';

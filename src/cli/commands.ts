@@ -1,13 +1,16 @@
 import type { Command } from 'commander';
 import { registerApiDiff } from './api-diff.ts';
+import { registerAudit } from './audit.ts';
 import { registerBaseline } from './baseline.ts';
 import { registerCalibrate } from './calibrate.ts';
 import { registerCompare } from './compare.ts';
 import { registerConfig } from './config.ts';
 import { registerDemo } from './demo.ts';
+import { registerDependabot } from './dependabot.ts';
 import { registerEndurance } from './endurance.ts';
 import { registerHistory } from './history.ts';
 import { registerLoad } from './load.ts';
+import { registerMatrix } from './matrix.ts';
 import { registerSampleService } from './sample-service.ts';
 import { registerStress } from './stress.ts';
 import { registerTests } from './tests.ts';
@@ -24,6 +27,9 @@ export const COMMANDS: Array<(program: Command) => void> = [
   registerTrend,
   registerCalibrate,
   registerTests,
+  registerAudit,
+  registerDependabot,
+  registerMatrix,
   registerConfig,
   registerHistory,
   registerApiDiff,

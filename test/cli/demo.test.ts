@@ -29,6 +29,7 @@ describe('shipgate demo', () => {
       'stress',
       'compare',
       'tests',
+      'audit',
       'api-diff',
       'shutdown',
     ]);

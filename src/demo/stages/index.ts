@@ -1,5 +1,6 @@
 import type { DemoStage } from '../stage.ts';
 import { apiDiffStage } from './api-diff.ts';
+import { auditStage } from './audit.ts';
 import { compareStage } from './compare.ts';
 import { configStage } from './config.ts';
 import { loadStage, stressStage } from './load.ts';
@@ -14,5 +15,6 @@ export const DEMO_STAGES: readonly DemoStage[] = [
   stressStage,
   compareStage,
   testsStage,
+  auditStage,
   apiDiffStage,
 ];
