@@ -10,5 +10,6 @@ import './perf/result.ts';
 import './apicompat/result.ts';
 import './testmetrics/result.ts';
 import './deps/result.ts';
+import './monitor/result.ts';
 
 export { registeredKinds } from './core/envelope.ts';

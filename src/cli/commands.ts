@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { registerAlerts } from './alerts.ts';
 import { registerApiDiff } from './api-diff.ts';
 import { registerAudit } from './audit.ts';
 import { registerBaseline } from './baseline.ts';
@@ -11,6 +12,8 @@ import { registerEndurance } from './endurance.ts';
 import { registerHistory } from './history.ts';
 import { registerLoad } from './load.ts';
 import { registerMatrix } from './matrix.ts';
+import { registerMonitor } from './monitor.ts';
+import { registerNotify } from './notify.ts';
 import { registerSampleService } from './sample-service.ts';
 import { registerStress } from './stress.ts';
 import { registerTests } from './tests.ts';
@@ -30,6 +33,9 @@ export const COMMANDS: Array<(program: Command) => void> = [
   registerAudit,
   registerDependabot,
   registerMatrix,
+  registerMonitor,
+  registerAlerts,
+  registerNotify,
   registerConfig,
   registerHistory,
   registerApiDiff,

@@ -273,6 +273,128 @@ const seedEndpoints = () => [
   { name: 'metrics_endpoint', url: '/api/metrics', timeout: '20s' },
 ];
 
+const checkBase = {
+  name: z.string().min(1),
+  timeout: positiveDuration().prefault('10s'),
+};
+
+const bodyCondition = z.strictObject({
+  /** A dotted path into the JSON body (`data.items.0.id`); empty for the whole body. */
+  path: z.string().default(''),
+  op: z.enum(['==', '!=', '<', '<=', '>', '>=', 'exists', 'contains']).default('=='),
+  value: z.union([z.string(), z.number(), z.boolean(), z.null()]).optional(),
+});
+
+const checkSchema = z.discriminatedUnion('kind', [
+  z.strictObject({
+    ...checkBase,
+    kind: z.literal('http'),
+    url: urlOrPath(),
+    method: z.enum(['GET', 'HEAD', 'POST']).default('GET'),
+    expectStatus: z
+      .array(z.number().int().min(100).max(599))
+      .min(1)
+      .default(() => [200]),
+    headers: z.record(z.string(), z.string()).default(() => ({})),
+    /** Names the variable holding a bearer token for this check. */
+    tokenEnv: envName().optional(),
+    body: z.array(bodyCondition).default(() => []),
+  }),
+  z.strictObject({
+    ...checkBase,
+    kind: z.literal('sqlite'),
+    path: z.string().min(1),
+    query: z.string().default('SELECT 1'),
+  }),
+  z.strictObject({
+    ...checkBase,
+    kind: z.literal('postgres'),
+    url: connectionUrl(),
+    query: z.string().default('SELECT 1'),
+  }),
+  z.strictObject({
+    ...checkBase,
+    kind: z.literal('redis'),
+    url: connectionUrl(),
+    /** A command run after PING and timed on its own, as words (`[GET, some:key]`). */
+    command: z.array(z.string().min(1)).min(1).optional(),
+  }),
+  z.strictObject({
+    ...checkBase,
+    kind: z.literal('host'),
+    mounts: z.array(z.string().min(1)).default(() => ['/']),
+  }),
+  z.strictObject({
+    ...checkBase,
+    kind: z.literal('process'),
+    pid: z.number().int().min(1).optional(),
+    /** Matched against the process name and its command line. */
+    match: z.string().min(1).optional(),
+  }),
+  z.strictObject({
+    ...checkBase,
+    kind: z.literal('gates'),
+    /** The latest recorded run of each of these kinds becomes samples (coverage, regression…). */
+    kinds: z
+      .array(z.string().min(1))
+      .min(1)
+      .default(() => ['coverage', 'compare']),
+  }),
+]);
+
+const severity = () => z.enum(['warning', 'critical']);
+
+const ruleSchema = z
+  .strictObject({
+    name: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, {
+      error: (issue) => expectedGot('a rule name like api_response_time', issue.input),
+    }),
+    metric: z.string().min(1),
+    /** Only series whose labels include all of these. */
+    match: z.record(z.string(), z.string()).default(() => ({})),
+    above: z.number().optional(),
+    below: z.number().optional(),
+    /** Hysteresis: once firing, the value must get back past this level to count as recovered. */
+    recover: z.number().optional(),
+    for: duration().optional(),
+    failureThreshold: count(1).optional(),
+    successThreshold: count(1).optional(),
+    /** Stay firing this long after the condition clears (Prometheus keep_firing_for). */
+    keepFiringFor: duration().prefault(0),
+    severity: severity().default('warning'),
+    labels: z.record(z.string(), z.string()).default(() => ({})),
+    summary: z.string().optional(),
+    /** When a series stops reporting: keep its state, treat it as fine, or as breaching. */
+    noData: z.enum(['keep', 'ok', 'alerting']).default('keep'),
+  })
+  .superRefine((rule, ctx) => {
+    if ((rule.above === undefined) === (rule.below === undefined)) {
+      ctx.addIssue({ code: 'custom', path: ['above'], message: 'expected exactly one of above or below' });
+    }
+  });
+
+const clock = () =>
+  z
+    .string()
+    .regex(/^([01]\d|2[0-3]):[0-5]\d$/, { error: (issue) => expectedGot('a time like 02:30', issue.input) });
+
+const maintenanceSchema = z
+  .strictObject({
+    name: z.string().min(1),
+    /** A one-off window (ISO 8601 times). */
+    start: z.iso.datetime({ offset: true }).optional(),
+    end: z.iso.datetime({ offset: true }).optional(),
+    /** A daily window in UTC (`02:00`–`03:00`; may wrap past midnight). */
+    daily: z.strictObject({ from: clock(), to: clock() }).optional(),
+    /** Only alerts whose labels include all of these are muted; empty mutes every alert. */
+    match: z.record(z.string(), z.string()).default(() => ({})),
+  })
+  .superRefine((w, ctx) => {
+    if (!w.daily && !(w.start && w.end)) {
+      ctx.addIssue({ code: 'custom', path: ['start'], message: 'expected start and end, or daily' });
+    }
+  });
+
 const monitorSchema = z.strictObject({
   interval: positiveDuration().prefault('60s'),
   endpoints: z
@@ -313,6 +435,29 @@ const monitorSchema = z.strictObject({
     .prefault({}),
   /** The seed monitor's own SQLite file of metrics and alerts (its `database_path`). */
   metricsDatabase: z.string().min(1).default('performance_metrics.db'),
+  /** Checks besides the ones the sections above imply (endpoints, database, redis, host, processes). */
+  checks: z.array(checkSchema).default(() => []),
+  /** Alert rules besides the defaults derived from `thresholds`. */
+  rules: z.array(ruleSchema).default(() => []),
+  /** Whether the seed's alert conditions (from `thresholds`) are rules too. */
+  defaultRules: z.boolean().default(true),
+  /** Timing the default rules use; a rule of your own may set each itself. */
+  alerting: z
+    .strictObject({
+      for: duration().prefault('1m'),
+      failureThreshold: count(1).default(3),
+      successThreshold: count(1).default(2),
+    })
+    .prefault({}),
+  /** Raw samples are kept this long, per-minute roll-ups and per-hour roll-ups longer, so the store stays bounded. */
+  retention: z
+    .strictObject({
+      raw: positiveDuration().prefault('24h'),
+      minute: positiveDuration().prefault('7d'),
+      hour: positiveDuration().prefault('90d'),
+    })
+    .prefault({}),
+  maintenance: z.array(maintenanceSchema).default(() => []),
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -335,6 +480,16 @@ const notifySchema = z.strictObject({
       password: secret().optional(),
       from: emailAddress().optional(),
       recipients: z.array(emailAddress()).default(() => []),
+      /** `daily` / `weekly`: alerts are collected and mailed as one digest at `digestAt` (UTC; weekly on Mondays). */
+      digest: z.enum(['off', 'daily', 'weekly']).default('off'),
+      digestAt: clock().default('08:00'),
+      /**
+       * `starttls` (required, as the seed did), `tls` (implicit TLS) or `none` (a local relay).
+       * Unset: `tls` on port 465, `starttls` on any other.
+       */
+      security: z.enum(['starttls', 'tls', 'none']).optional(),
+      /** A PEM file of CA certificates to trust for the SMTP server, besides the system's. */
+      caFile: z.string().min(1).optional(),
     })
     .prefault({}),
   /** The seed's monitoring_webhook: alerts as JSON with a bearer API key. The URL is a secret there too. */
@@ -342,6 +497,34 @@ const notifySchema = z.strictObject({
     .strictObject({
       url: httpUrl().register(fieldMeta, { secret: 'value' }).optional(),
       apiKey: secret().optional(),
+    })
+    .prefault({}),
+  /** One comment on the pull request, edited in place as alerts fire and resolve. */
+  github: z
+    .strictObject({
+      /** `owner/name`; GITHUB_REPOSITORY in Actions. */
+      repository: z
+        .string()
+        .regex(/^[^/\s]+\/[^/\s]+$/, { error: (i) => expectedGot('owner/name', i.input) })
+        .optional(),
+      pullRequest: z.number().int().min(1).optional(),
+      tokenEnv: envName().default('GITHUB_TOKEN'),
+      apiUrl: httpUrl().default('https://api.github.com'),
+    })
+    .prefault({}),
+  alertmanager: z.strictObject({ url: httpUrl().optional() }).prefault({}),
+  /** Alerts sharing these labels travel in one message. */
+  groupBy: z.array(z.string().min(1)).default(() => ['alertname']),
+  /** A still-firing alert is sent again after this long (Alertmanager's repeat_interval). */
+  repeatInterval: positiveDuration().prefault('4h'),
+  sendResolved: z.boolean().default(true),
+  /** Undelivered messages wait in the store's outbox and are retried with exponential backoff. */
+  retry: z
+    .strictObject({
+      initialDelay: positiveDuration().prefault('1s'),
+      maxDelay: positiveDuration().prefault('5m'),
+      /** After this long undelivered, a message is given up on (and reported). */
+      giveUpAfter: positiveDuration().prefault('24h'),
     })
     .prefault({}),
 });

@@ -1,4 +1,5 @@
 import { UserError } from '../core/errors.ts';
+import { MONITORING_MIGRATION } from './monitoring-sql.ts';
 import { TEST_RESULTS_MIGRATION } from './test-results-sql.ts';
 
 /**
@@ -110,6 +111,7 @@ CREATE INDEX baselines_run_id ON baselines (run_id);
 `,
   },
   TEST_RESULTS_MIGRATION,
+  MONITORING_MIGRATION,
 ];
 
 /** The version a store has once every known migration is applied. */

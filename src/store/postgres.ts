@@ -2,6 +2,8 @@ import pg from 'pg';
 import { UserError } from '../core/errors.ts';
 import { redact, registerSecret } from '../core/redact.ts';
 import { assertSchemaNotNewer, MIGRATIONS_TABLE, pendingMigrations } from './migrations.ts';
+import type { MonitorStore } from './monitoring.ts';
+import { postgresMonitorStore } from './monitoring-postgres.ts';
 import {
   checkBaselineArgs,
   checkSince,
@@ -172,6 +174,7 @@ class PostgresStore implements Store {
   readonly engine = 'postgres';
   readonly location: string;
   readonly #pool: pg.Pool;
+  #monitoring: MonitorStore | undefined;
   #testResults: TestResultStore | undefined;
   #closed = false;
 
@@ -294,6 +297,11 @@ class PostgresStore implements Store {
       'SELECT coalesce(max(version), 0) AS version FROM schema_migrations',
     );
     return Number(rows[0]?.version ?? 0);
+  }
+
+  monitoring(): MonitorStore {
+    this.#monitoring ??= postgresMonitorStore(this.#pool);
+    return this.#monitoring;
   }
 
   testResults(): TestResultStore {

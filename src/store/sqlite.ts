@@ -4,6 +4,8 @@ import type { DatabaseSync, SQLInputValue, StatementSync } from 'node:sqlite';
 import { UserError } from '../core/errors.ts';
 import { loadSqlite } from '../core/sqlite.ts';
 import { assertSchemaNotNewer, MIGRATIONS_TABLE, pendingMigrations } from './migrations.ts';
+import type { MonitorStore } from './monitoring.ts';
+import { sqliteMonitorStore } from './monitoring-sqlite.ts';
 import {
   checkBaselineArgs,
   checkSince,
@@ -174,6 +176,7 @@ class SqliteStore implements Store {
   readonly engine = 'sqlite';
   readonly location: string;
   readonly #db: DatabaseSync;
+  #monitoring: MonitorStore | undefined;
   readonly #statements = new Map<string, StatementSync>();
   #testResults: TestResultStore | undefined;
   #closed = false;
@@ -288,6 +291,11 @@ class SqliteStore implements Store {
   async schemaVersion(): Promise<number> {
     const row = this.#sql('SELECT coalesce(max(version), 0) AS version FROM schema_migrations').get();
     return Number(row?.version ?? 0);
+  }
+
+  monitoring(): MonitorStore {
+    this.#monitoring ??= sqliteMonitorStore(this.#db);
+    return this.#monitoring;
   }
 
   testResults(): TestResultStore {

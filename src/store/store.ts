@@ -1,5 +1,6 @@
 import type { Environment } from '../core/environment.ts';
 import type { Verdict } from '../core/verdict.ts';
+import type { MonitorStore } from './monitoring.ts';
 import type { TestResultStore } from './test-results.ts';
 
 /**
@@ -68,6 +69,8 @@ export interface Store {
   deleteBaseline(name: string): Promise<boolean>;
   /** The applied migration version (for `shipgate history` and diagnostics). */
   schemaVersion(): Promise<number>;
+  /** Alert states, the notification outbox, silences and monitoring samples (`shipgate monitor`). */
+  monitoring(): MonitorStore;
   /** Per-test results of `shipgate tests` runs (flaky tests, duration history). */
   testResults(): TestResultStore;
   close(): Promise<void>;

@@ -31,6 +31,7 @@ describe('shipgate demo', () => {
       'tests',
       'audit',
       'api-diff',
+      'monitor',
       'shutdown',
     ]);
     for (const s of envelope.stages) expect(s.verdict, s.id).toBe('pass');

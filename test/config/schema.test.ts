@@ -66,7 +66,13 @@ describe('defaults', () => {
   });
 
   it('have no notification targets, and the seed logging and reporting settings', () => {
-    expect(config.notify).toEqual({ slack: {}, email: { smtpPort: 587, recipients: [] }, webhook: {} });
+    expect(config.notify).toEqual({
+      ...defaultConfig().notify,
+      slack: {},
+      email: { smtpPort: 587, recipients: [], digest: 'off', digestAt: '08:00' },
+      webhook: {},
+      alertmanager: {},
+    });
     expect(config.logging).toEqual({ level: 'info', maxSize: 10_000_000, backupCount: 5, console: true });
     expect(config.reporting).toEqual({
       html: true,

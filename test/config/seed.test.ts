@@ -83,7 +83,13 @@ describe("the seed's full performance_config.json", async () => {
   });
 
   it('treats the empty alert settings as not configured', () => {
-    expect(config.notify).toEqual({ slack: {}, email: { smtpPort: 587, recipients: [] }, webhook: {} });
+    expect(config.notify).toEqual({
+      ...defaultConfig().notify,
+      slack: {},
+      email: { smtpPort: 587, recipients: [], digest: 'off', digestAt: '08:00' },
+      webhook: {},
+      alertmanager: {},
+    });
   });
 
   it('yields the same numbers as the defaults, which were taken from it', () => {
@@ -146,6 +152,8 @@ describe('mapping', () => {
       username: 'alerts@example.com',
       password: 'smtp-password-1',
       recipients: ['ops@example.com'],
+      digest: 'off',
+      digestAt: '08:00',
     });
     expect(config.notify.webhook).toEqual({
       url: 'https://monitor.example.com/hook',

@@ -4,6 +4,7 @@ import { auditStage } from './audit.ts';
 import { compareStage } from './compare.ts';
 import { configStage } from './config.ts';
 import { loadStage, stressStage } from './load.ts';
+import { monitorStage } from './monitor.ts';
 import { smokeStage } from './smoke.ts';
 import { testsStage } from './tests.ts';
 
@@ -17,4 +18,5 @@ export const DEMO_STAGES: readonly DemoStage[] = [
   testsStage,
   auditStage,
   apiDiffStage,
+  monitorStage,
 ];
