@@ -1,5 +1,7 @@
 import type { Command } from 'commander';
 import { UserError } from '../core/errors.ts';
+import { writeFileAtomic } from '../core/fs.ts';
+import { DEFAULT_RESAMPLES } from '../perf/bootstrap.ts';
 import type { Comparison } from '../perf/compare.ts';
 import type { Store } from '../store/store.ts';
 import { action, examples } from './action.ts';
@@ -38,22 +40,22 @@ export function registerCompare(program: Command): void {
       percentArg,
     )
     .option('--output <file>', 'write the report (in --format) to this file instead of stdout')
-    .option('--resamples <n>', 'bootstrap resamples per metric', intArg(100, 1_000_000), 1000)
+    .option('--resamples <n>', 'bootstrap resamples per metric', intArg(100, 1_000_000), DEFAULT_RESAMPLES)
     .option('--no-calibration', "ignore this runner's calibrated noise band (shipgate calibrate)")
     .option('--ab', 'A/B mode: measure --baseline-url and --candidate-url now, interleaved')
     .option('--baseline-url <url>', 'A/B: the service as it is (e.g. the main build)')
     .option('--candidate-url <url>', 'A/B: the service with the change')
     .option('--rounds <n>', 'A/B: paired rounds (each runs A and B once)', intArg(2, 1000), 6);
-  addLoadFlags(cmd, { thresholds: false });
+  addLoadFlags(cmd, { thresholds: false, url: false });
   cmd.action(
-    action<CompareFlags>(async (ctx, [url], flags) => {
+    action<CompareFlags>(async (ctx, _args, flags) => {
       const startedAt = new Date();
       const { config } = await ctx.config();
       const thresholdPct = flags.threshold ?? config.regression.threshold;
       const comparison = flags.ab
-        ? await abComparison(ctx, url, flags, thresholdPct)
+        ? await abComparison(ctx, flags, thresholdPct)
         : await resultComparison(ctx, flags, thresholdPct);
-      return outcomeOf(startedAt, comparison, flags.output);
+      return outcomeOf(startedAt, comparison, flags.output, flags.html);
     }),
   );
   examples(cmd, [
@@ -100,7 +102,6 @@ async function resultComparison(
 
 async function abComparison(
   ctx: CommandContext,
-  url: string | undefined,
   flags: CompareFlags,
   thresholdPct: number,
 ): Promise<Comparison> {
@@ -113,8 +114,6 @@ async function abComparison(
     import('../perf/ab.ts'),
     import('../load/scenario.ts'),
   ]);
-  if (url)
-    throw new UserError('--ab takes its targets from --baseline-url and --candidate-url, not a URL argument');
   // One round is one ordinary load run. Without --scenario it is a GET of the baseline URL's path,
   // sent to each side's origin; with one, each side's URL replaces the scenario's base URL.
   const { scenario } = await prepare(ctx, flags.scenario ? undefined : flags.baselineUrl, {
@@ -164,12 +163,13 @@ async function calibratedBand(
   return latest ? bandFromFigures(latest.figures) : undefined;
 }
 
-async function outcomeOf(startedAt: Date, c: Comparison, output?: string): Promise<Outcome> {
-  const [{ makeEnvelope }, { compareKind }, { compareDocument, compareDocumentForComment }] =
+async function outcomeOf(startedAt: Date, c: Comparison, output?: string, html?: string): Promise<Outcome> {
+  const [{ makeEnvelope }, { compareKind }, { compareDocument, compareDocumentForComment }, { renderHtml }] =
     await Promise.all([
       import('../core/envelope.ts'),
       import('../perf/result.ts'),
       import('../perf/report.ts'),
+      import('../report/html.ts'),
     ]);
   const envelope = makeEnvelope(compareKind, {
     verdict: c.verdict,
@@ -179,9 +179,11 @@ async function outcomeOf(startedAt: Date, c: Comparison, output?: string): Promi
     fields: c.fields,
   });
   const counts = c.fields.summary_counts;
+  const document = compareDocument(c.fields, c.verdict, c.summary, c.warnings);
+  if (html) writeFileAtomic(html, renderHtml('shipgate compare', [document]));
   return {
     envelope,
-    document: compareDocument(c.fields, c.verdict, c.summary, c.warnings),
+    document,
     markdownDocument: compareDocumentForComment(c.fields, c.verdict, c.summary, c.warnings),
     ...(output ? { output } : {}),
     record: {

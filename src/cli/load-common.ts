@@ -29,9 +29,12 @@ export interface LoadFlags {
   html?: string;
 }
 
-export function addLoadFlags(cmd: Command, options: { rate?: boolean; thresholds?: boolean } = {}): Command {
+export function addLoadFlags(
+  cmd: Command,
+  options: { rate?: boolean; thresholds?: boolean; url?: boolean } = {},
+): Command {
+  if (options.url !== false) cmd.argument('[url]', 'the URL to load (a single GET); or give --scenario');
   cmd
-    .argument('[url]', 'the URL to load (a single GET); or give --scenario')
     .option(
       '-s, --scenario <file>',
       'scenario file (YAML/JSON): requests, weights, auth, model — see docs/load.md',

@@ -31,6 +31,14 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
+// `shipgate … | head` closes the pipe early: the reader has what it wanted, which is not a crash.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw e;
+  });
+}
+
 process.exitCode = await main(process.argv);
 // A finished command exits even if a library left a socket or timer behind; a clean exit comes first.
 setTimeout(() => process.exit(), 1000).unref();

@@ -24,6 +24,21 @@ describe('shipgate CLI', () => {
     }
   });
 
+  it('exits quietly when the reader closes the pipe early (shipgate --help | head -1)', async () => {
+    const { spawn } = await import('node:child_process');
+    const child = spawn(process.execPath, [join(ROOT, 'src', 'cli', 'main.ts'), 'compare', '--help'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (d) => {
+      stderr += d;
+    });
+    child.stdout.once('data', () => child.stdout.destroy());
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(stderr).not.toMatch(/EPIPE|Unhandled/);
+    expect(code).toBe(0);
+  });
+
   it('treats an unknown flag or a bad value as a usage error: one line, exit 2', async () => {
     for (const args of [
       ['history', '--bogus'],

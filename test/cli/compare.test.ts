@@ -136,6 +136,18 @@ describe('shipgate baseline and compare', () => {
     expect(md).toMatch(/^## ❌ Performance comparison — FAIL/);
     expect(md).toContain('| metric | baseline | current | change | 95% interval | verdict | note |');
     expect(md.length).toBeLessThan(65_536);
+    const html = await cli([
+      'compare',
+      '--current',
+      file('b.json'),
+      '--baseline',
+      file('a.json'),
+      '--html',
+      file('c.html'),
+      '-q',
+    ]);
+    expect(html.code).toBe(1);
+    expect(readFileSync(file('c.html'), 'utf8')).toMatch(/<table[\s\S]*p50_ms/);
   });
 
   it('moves the baseline on accept, so later comparisons use the new level', async () => {
