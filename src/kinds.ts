@@ -11,5 +11,6 @@ import './apicompat/result.ts';
 import './testmetrics/result.ts';
 import './deps/result.ts';
 import './monitor/result.ts';
+import './deploy/result.ts';
 
 export { registeredKinds } from './core/envelope.ts';

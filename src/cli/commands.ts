@@ -8,13 +8,16 @@ import { registerCompare } from './compare.ts';
 import { registerConfig } from './config.ts';
 import { registerDemo } from './demo.ts';
 import { registerDependabot } from './dependabot.ts';
+import { registerDeploy } from './deploy.ts';
 import { registerEndurance } from './endurance.ts';
 import { registerHistory } from './history.ts';
 import { registerLoad } from './load.ts';
 import { registerMatrix } from './matrix.ts';
 import { registerMonitor } from './monitor.ts';
 import { registerNotify } from './notify.ts';
+import { registerRollback } from './rollback.ts';
 import { registerSampleService } from './sample-service.ts';
+import { registerStaging } from './staging.ts';
 import { registerStress } from './stress.ts';
 import { registerTests } from './tests.ts';
 import { registerTrend } from './trend.ts';
@@ -39,5 +42,8 @@ export const COMMANDS: Array<(program: Command) => void> = [
   registerConfig,
   registerHistory,
   registerApiDiff,
+  registerDeploy,
+  registerRollback,
+  registerStaging,
   registerSampleService,
 ];

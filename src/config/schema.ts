@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { parseDuration, parsePercent, parseRate, parseSize } from '../core/units.ts';
+import { ROUTER_KINDS, TARGET_KINDS } from '../deploy/kinds.ts';
 
 /**
  * The schema of `shipgate.config.yaml` / `.json`. Every section is strict (a misspelt key is an
@@ -568,6 +569,118 @@ const storeSchema = z.strictObject({
 });
 
 // ---------------------------------------------------------------------------------------------
+// deploy: blue_green_deployment.sh as environments. Health defaults are the seed's 30 tries x 5 s.
+
+const portNumber = () => z.number().int().min(1).max(65_535);
+
+const deployHealthSchema = z.strictObject({
+  path: urlPath().default('/health'),
+  expectStatus: z
+    .array(z.number().int().min(100).max(599))
+    .min(1)
+    .default(() => [200]),
+  /** JSON fields the health answer must have (`{ status: healthy }`). */
+  body: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])).optional(),
+  timeout: positiveDuration().prefault('5s'),
+  interval: positiveDuration().prefault('5s'),
+  retries: count(1).default(30),
+});
+
+const deploySmokeSchema = z.strictObject({
+  path: urlPath(),
+  expectStatus: z
+    .array(z.number().int().min(100).max(599))
+    .min(1)
+    .default(() => [200]),
+});
+
+const deployWatchSchema = z.strictObject({
+  /** How long traffic through the router is watched after the switch; 0 skips the watch. */
+  duration: duration({ min: 0 }).prefault('30s'),
+  /** Probed through the router during the watch, so "no traffic" never passes as healthy. */
+  path: urlPath().default('/health'),
+  concurrency: count(1).default(2),
+  maxErrorRate: percent().prefault(1),
+  maxP95: positiveDuration().prefault('2s'),
+  minRequests: count(1).default(20),
+});
+
+const deployRouterSchema = z.strictObject({
+  kind: z.enum(ROUTER_KINDS).default('builtin'),
+  listen: portNumber(),
+  host: z.string().min(1).default('127.0.0.1'),
+  /** How long the old colour may take to finish its in-flight requests after a switch. */
+  drainTimeout: positiveDuration().prefault('30s'),
+  /** nginx / haproxy / traefik binary (default: found on PATH). */
+  binary: z.string().min(1).optional(),
+  /** traefik: the watched dynamic-configuration directory, and its API for verification. */
+  directory: z.string().min(1).optional(),
+  api: httpUrl().optional(),
+});
+
+const deployEnvironmentSchema = z.strictObject({
+  target: z.enum(TARGET_KINDS).default('process'),
+  /** The command (process) with {port} and {version}; for compose, the compose file. */
+  start: z.string().min(1),
+  ports: z.strictObject({ blue: portNumber(), green: portNumber() }),
+  host: z.string().min(1).default('127.0.0.1'),
+  router: deployRouterSchema,
+  health: deployHealthSchema.prefault({}),
+  smoke: z.array(deploySmokeSchema).default(() => []),
+  watch: deployWatchSchema.prefault({}),
+  /** How long the previous colour keeps running for an instant rollback. */
+  keepOld: duration({ min: 0 }).prefault('10m'),
+  stopTimeout: positiveDuration().prefault('10s'),
+  /** Added to the environment the started service inherits from shipgate. */
+  env: z.record(z.string(), z.string()).default(() => ({})),
+  /** Where pid files, logs and router configuration live. */
+  stateDir: z.string().min(1).default('.shipgate/deploy'),
+});
+
+/** Environments by name (`production`, `staging`, …). */
+const deploySchema = z.record(z.string().regex(/^[A-Za-z0-9_-]+$/), deployEnvironmentSchema);
+
+// staging: deploy_staging.sh's and tests/staging's checks.
+
+const stagingEndpointSchema = z.strictObject({
+  path: urlPath(),
+  expectStatus: z.number().int().min(100).max(599).default(200),
+  /** The answer must be JSON (and, when given, hold these fields). */
+  json: z
+    .union([z.boolean(), z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()]))])
+    .default(true),
+});
+
+const stagingSchema = z.strictObject({
+  /** The staging URL; unset means the staging environment's router. */
+  url: httpUrl().optional(),
+  healthPath: urlPath().default('/health'),
+  responseTime: positiveDuration().prefault('2s'),
+  dbConnectTime: positiveDuration().prefault('1s'),
+  endpoints: z
+    .array(stagingEndpointSchema)
+    .default(() => [{ path: '/api/status', expectStatus: 200, json: true }]),
+  burst: z
+    .strictObject({
+      requests: count(1).default(50),
+      concurrency: count(1).default(10),
+      path: urlPath().default('/health'),
+      minSuccess: percent().prefault(90),
+    })
+    .prefault({}),
+  /** The named baseline staging's performance is compared with. */
+  baseline: z.string().min(1).default('production'),
+  /** The short load test whose result is compared with the baseline; the seed allows staging 30 % more. */
+  performance: z
+    .strictObject({
+      duration: positiveDuration().prefault('5s'),
+      users: count(1).default(4),
+      threshold: percent({ min: 0, exclusive: true }).prefault(30),
+    })
+    .prefault({}),
+});
+
+// ---------------------------------------------------------------------------------------------
 
 const sections = {
   service: serviceSchema.prefault({}),
@@ -582,6 +695,8 @@ const sections = {
   logging: loggingSchema.prefault({}),
   reporting: reportingSchema.prefault({}),
   store: storeSchema.prefault({}),
+  deploy: deploySchema.default(() => ({})),
+  staging: stagingSchema.prefault({}),
 };
 
 /** Joins a path onto the base URL's path (`http://h:8000/api` + `/health` → `…/api/health`). */

@@ -1,4 +1,5 @@
 import { UserError } from '../core/errors.ts';
+import { DEPLOY_MIGRATION } from './deploy-sql.ts';
 import { MONITORING_MIGRATION } from './monitoring-sql.ts';
 import { TEST_RESULTS_MIGRATION } from './test-results-sql.ts';
 
@@ -112,6 +113,7 @@ CREATE INDEX baselines_run_id ON baselines (run_id);
   },
   TEST_RESULTS_MIGRATION,
   MONITORING_MIGRATION,
+  DEPLOY_MIGRATION,
 ];
 
 /** The version a store has once every known migration is applied. */

@@ -1,6 +1,8 @@
 import pg from 'pg';
 import { UserError } from '../core/errors.ts';
 import { redact, registerSecret } from '../core/redact.ts';
+import type { DeployStore } from './deploys.ts';
+import { postgresDeployStore } from './deploys-engines.ts';
 import { assertSchemaNotNewer, MIGRATIONS_TABLE, pendingMigrations } from './migrations.ts';
 import type { MonitorStore } from './monitoring.ts';
 import { postgresMonitorStore } from './monitoring-postgres.ts';
@@ -176,6 +178,7 @@ class PostgresStore implements Store {
   readonly #pool: pg.Pool;
   #monitoring: MonitorStore | undefined;
   #testResults: TestResultStore | undefined;
+  #deploys: DeployStore | undefined;
   #closed = false;
 
   constructor(pool: pg.Pool, location: string) {
@@ -307,6 +310,11 @@ class PostgresStore implements Store {
   testResults(): TestResultStore {
     this.#testResults ??= postgresTestResultStore(this.#pool);
     return this.#testResults;
+  }
+
+  deploys(): DeployStore {
+    this.#deploys ??= postgresDeployStore(this.#pool);
+    return this.#deploys;
   }
 
   async close(): Promise<void> {

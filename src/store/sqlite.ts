@@ -3,6 +3,8 @@ import { dirname } from 'node:path';
 import type { DatabaseSync, SQLInputValue, StatementSync } from 'node:sqlite';
 import { UserError } from '../core/errors.ts';
 import { loadSqlite } from '../core/sqlite.ts';
+import type { DeployStore } from './deploys.ts';
+import { sqliteDeployStore } from './deploys-engines.ts';
 import { assertSchemaNotNewer, MIGRATIONS_TABLE, pendingMigrations } from './migrations.ts';
 import type { MonitorStore } from './monitoring.ts';
 import { sqliteMonitorStore } from './monitoring-sqlite.ts';
@@ -176,9 +178,10 @@ class SqliteStore implements Store {
   readonly engine = 'sqlite';
   readonly location: string;
   readonly #db: DatabaseSync;
-  #monitoring: MonitorStore | undefined;
   readonly #statements = new Map<string, StatementSync>();
+  #monitoring: MonitorStore | undefined;
   #testResults: TestResultStore | undefined;
+  #deploys: DeployStore | undefined;
   #closed = false;
 
   constructor(db: DatabaseSync, location: string) {
@@ -301,6 +304,11 @@ class SqliteStore implements Store {
   testResults(): TestResultStore {
     this.#testResults ??= sqliteTestResultStore(this.#db);
     return this.#testResults;
+  }
+
+  deploys(): DeployStore {
+    this.#deploys ??= sqliteDeployStore(this.#db);
+    return this.#deploys;
   }
 
   async close(): Promise<void> {

@@ -1,5 +1,6 @@
 import type { Environment } from '../core/environment.ts';
 import type { Verdict } from '../core/verdict.ts';
+import type { DeployStore } from './deploys.ts';
 import type { MonitorStore } from './monitoring.ts';
 import type { TestResultStore } from './test-results.ts';
 
@@ -73,5 +74,7 @@ export interface Store {
   monitoring(): MonitorStore;
   /** Per-test results of `shipgate tests` runs (flaky tests, duration history). */
   testResults(): TestResultStore;
+  /** The deploy journal and per-environment locks (`shipgate deploy`, `rollback`). */
+  deploys(): DeployStore;
   close(): Promise<void>;
 }

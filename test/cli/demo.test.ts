@@ -32,6 +32,7 @@ describe('shipgate demo', () => {
       'audit',
       'api-diff',
       'monitor',
+      'deploy',
       'shutdown',
     ]);
     for (const s of envelope.stages) expect(s.verdict, s.id).toBe('pass');

@@ -3,6 +3,7 @@ import { apiDiffStage } from './api-diff.ts';
 import { auditStage } from './audit.ts';
 import { compareStage } from './compare.ts';
 import { configStage } from './config.ts';
+import { deployStage } from './deploy.ts';
 import { loadStage, stressStage } from './load.ts';
 import { monitorStage } from './monitor.ts';
 import { smokeStage } from './smoke.ts';
@@ -19,4 +20,5 @@ export const DEMO_STAGES: readonly DemoStage[] = [
   auditStage,
   apiDiffStage,
   monitorStage,
+  deployStage,
 ];
