@@ -8,6 +8,7 @@ import './demo/result.ts';
 import './load/result.ts';
 import './perf/result.ts';
 import './apicompat/result.ts';
+import './coverage/result.ts';
 import './testmetrics/result.ts';
 import './deps/result.ts';
 import './monitor/result.ts';

@@ -6,6 +6,7 @@ import { registerBaseline } from './baseline.ts';
 import { registerCalibrate } from './calibrate.ts';
 import { registerCompare } from './compare.ts';
 import { registerConfig } from './config.ts';
+import { registerCoverage } from './coverage.ts';
 import { registerDemo } from './demo.ts';
 import { registerDependabot } from './dependabot.ts';
 import { registerDeploy } from './deploy.ts';
@@ -32,6 +33,7 @@ export const COMMANDS: Array<(program: Command) => void> = [
   registerCompare,
   registerTrend,
   registerCalibrate,
+  registerCoverage,
   registerTests,
   registerAudit,
   registerDependabot,

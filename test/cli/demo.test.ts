@@ -29,6 +29,7 @@ describe('shipgate demo', () => {
       'stress',
       'compare',
       'tests',
+      'coverage',
       'audit',
       'api-diff',
       'monitor',

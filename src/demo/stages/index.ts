@@ -3,6 +3,7 @@ import { apiDiffStage } from './api-diff.ts';
 import { auditStage } from './audit.ts';
 import { compareStage } from './compare.ts';
 import { configStage } from './config.ts';
+import { coverageStage } from './coverage.ts';
 import { deployStage } from './deploy.ts';
 import { loadStage, stressStage } from './load.ts';
 import { monitorStage } from './monitor.ts';
@@ -17,6 +18,7 @@ export const DEMO_STAGES: readonly DemoStage[] = [
   stressStage,
   compareStage,
   testsStage,
+  coverageStage,
   auditStage,
   apiDiffStage,
   monitorStage,
