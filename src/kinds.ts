@@ -13,5 +13,7 @@ import './testmetrics/result.ts';
 import './deps/result.ts';
 import './monitor/result.ts';
 import './deploy/result.ts';
+import './pipeline/result.ts';
+import './dashboard/result.ts';
 
 export { registeredKinds } from './core/envelope.ts';

@@ -7,15 +7,19 @@ import { registerCalibrate } from './calibrate.ts';
 import { registerCompare } from './compare.ts';
 import { registerConfig } from './config.ts';
 import { registerCoverage } from './coverage.ts';
+import { registerDashboard } from './dashboard.ts';
 import { registerDemo } from './demo.ts';
 import { registerDependabot } from './dependabot.ts';
 import { registerDeploy } from './deploy.ts';
 import { registerEndurance } from './endurance.ts';
 import { registerHistory } from './history.ts';
+import { registerInit } from './init.ts';
 import { registerLoad } from './load.ts';
 import { registerMatrix } from './matrix.ts';
 import { registerMonitor } from './monitor.ts';
 import { registerNotify } from './notify.ts';
+import { registerPipeline } from './pipeline.ts';
+import { registerReport } from './report.ts';
 import { registerRollback } from './rollback.ts';
 import { registerSampleService } from './sample-service.ts';
 import { registerStaging } from './staging.ts';
@@ -38,14 +42,18 @@ export const COMMANDS: Array<(program: Command) => void> = [
   registerAudit,
   registerDependabot,
   registerMatrix,
-  registerMonitor,
-  registerAlerts,
-  registerNotify,
-  registerConfig,
-  registerHistory,
   registerApiDiff,
   registerDeploy,
   registerRollback,
   registerStaging,
+  registerMonitor,
+  registerAlerts,
+  registerNotify,
+  registerReport,
+  registerDashboard,
+  registerInit,
+  registerPipeline,
+  registerConfig,
+  registerHistory,
   registerSampleService,
 ];

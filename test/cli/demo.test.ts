@@ -34,6 +34,7 @@ describe('shipgate demo', () => {
       'api-diff',
       'monitor',
       'deploy',
+      'report',
       'shutdown',
     ]);
     for (const s of envelope.stages) expect(s.verdict, s.id).toBe('pass');

@@ -7,6 +7,7 @@ import { coverageStage } from './coverage.ts';
 import { deployStage } from './deploy.ts';
 import { loadStage, stressStage } from './load.ts';
 import { monitorStage } from './monitor.ts';
+import { reportStage } from './report.ts';
 import { smokeStage } from './smoke.ts';
 import { testsStage } from './tests.ts';
 
@@ -23,4 +24,5 @@ export const DEMO_STAGES: readonly DemoStage[] = [
   apiDiffStage,
   monitorStage,
   deployStage,
+  reportStage,
 ];
