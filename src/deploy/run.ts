@@ -1,4 +1,4 @@
-import { fileURLToPath } from 'node:url';
+import { siblingModule } from '../core/modules.ts';
 import { sleep, spawnDetached, stopProcess } from './detached.ts';
 import { colourUrl, type DeployEnvironment, healthSpec, loadState, targetContext } from './environment.ts';
 import { checkOnce, healthGate, verifyServing } from './health.ts';
@@ -183,7 +183,7 @@ const PERFORM: Record<Phase, PhaseFn> = {
   },
 };
 
-const REAPER = fileURLToPath(new URL('./retire-main.ts', import.meta.url));
+const REAPER = siblingModule(import.meta.url, './retire-main');
 
 /** A detached timer that stops the idle colour when the keep-old window ends (the command has long exited). */
 function scheduleRetire(dir: string, colour: Colour, pid: number, afterMs: number): number {

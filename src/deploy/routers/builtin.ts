@@ -1,16 +1,16 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { UserError } from '../../core/errors.ts';
 import { writeFileAtomic } from '../../core/fs.ts';
+import { siblingModule } from '../../core/modules.ts';
 import { isAlive, sleep, spawnDetached, stopProcess } from '../detached.ts';
 import type { Colour } from '../kinds.ts';
 import type { ProxySettings, ProxyStats } from './builtin-proxy.ts';
 import type { Router, RouterContext } from './router.ts';
 import { readPidFile } from './tools.ts';
 
-const MAIN = fileURLToPath(new URL('./builtin-main.ts', import.meta.url));
+const MAIN = siblingModule(import.meta.url, './builtin-main');
 
 const files = (ctx: RouterContext) => ({
   settings: join(ctx.dir, 'builtin-router.json'),

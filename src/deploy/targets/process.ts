@@ -1,9 +1,9 @@
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { siblingModule } from '../../core/modules.ts';
 import { isAlive, spawnDetached, splitCommand, stopProcess } from '../detached.ts';
 import { substitute, type Target } from './target.ts';
 
-const SHIPGATE_MAIN = fileURLToPath(new URL('../../cli/main.ts', import.meta.url));
+const SHIPGATE_MAIN = siblingModule(import.meta.url, '../../cli/main');
 
 /**
  * The colour as a process shipgate starts: the configured command line with `{port}` and
