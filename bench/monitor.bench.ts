@@ -107,11 +107,11 @@ server.close();
 const CHECKS = 20;
 const INTERVAL_MS = 60_000;
 const DAYS = 12;
-const REPORT_DAYS = [2, 7, 8, 9, 12];
+const REPORT_DAYS = [1, 2, 3, 4, 7, 12];
 const ROUNDS_PER_DAY = 86_400_000 / INTERVAL_MS;
 const config = defaultConfig();
 const rules = defaultRules(config);
-const retention = { rawMs: 86_400_000, minuteMs: 7 * 86_400_000, hourMs: 90 * 86_400_000 };
+const retention = { rawMs: 86_400_000, minuteMs: 2 * 86_400_000, hourMs: 90 * 86_400_000 };
 
 /** One round's samples: what an HTTP check reports (time, status, up, error rate), with one check slow at times so alerts fire and resolve. */
 function roundSamples(k: number): Sample[] {
@@ -199,6 +199,6 @@ console.log(
 await simulate('shipgate (raw 24h+roll-ups)', true);
 await simulate('anchor: raw forever', false);
 console.log(
-  '(at a 60 s interval a minute roll-up holds one sample, so roll-ups only pay once minutes turn into hours after 7 days; from then on shipgate stays bounded while the anchor grows by a day of raw rows every day)',
+  '(at a 60 s interval a minute roll-up holds one sample, so roll-ups pay once minutes turn into hours after 2 days; from then on shipgate stays bounded while the anchor grows by a day of raw rows every day)',
 );
 rmSync(dir, { recursive: true, force: true });

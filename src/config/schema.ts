@@ -454,7 +454,7 @@ const monitorSchema = z.strictObject({
   retention: z
     .strictObject({
       raw: positiveDuration().prefault('24h'),
-      minute: positiveDuration().prefault('7d'),
+      minute: positiveDuration().prefault('48h'),
       hour: positiveDuration().prefault('90d'),
     })
     .prefault({}),
