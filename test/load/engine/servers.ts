@@ -61,8 +61,26 @@ export function helloServer(): Promise<TestServer> {
  * ~1 ms late, which is as large as the tolerance the tests check; so the timer is set short and the
  * last stretch is waited out one event-loop turn at a time (other I/O keeps flowing meanwhile).
  */
-export function delayServer(ms: number): Promise<TestServer> {
-  return startServer((_req, res) => holdThen(performance.now() + ms, () => reply(res, 200, 'ok')));
+export async function delayServer(
+  ms: number,
+  options: { spin?: boolean } = {},
+): Promise<TestServer & { heldMsP50(): number }> {
+  const held: number[] = [];
+  const server = await startServer((_req, res) => {
+    const arrived = performance.now();
+    const done = () => {
+      held.push(performance.now() - arrived);
+      reply(res, 200, 'ok');
+    };
+    // Spinning out the last stretch is exact but keeps the event loop busy; a test whose generator
+    // shares that loop holds with a plain timer and compares against what the server really took.
+    if (options.spin === false) setTimeout(done, ms);
+    else holdThen(arrived + ms, done);
+  });
+  return Object.assign(server, {
+    /** The median time the server really took (a busy event loop answers late). */
+    heldMsP50: () => [...held].sort((a, b) => a - b)[Math.floor(held.length / 2)] ?? ms,
+  });
 }
 
 function holdThen(until: number, done: () => void): void {
