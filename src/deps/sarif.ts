@@ -34,7 +34,7 @@ function lower(s: KnownSeverity): KnownSeverity {
   return SEVERITIES[Math.max(0, i - 1)] as KnownSeverity;
 }
 
-/** `file:///home/runner/work/app/src/a.js` → `src/a.js` when under the working directory. */
+/** A `file://` URI under the working directory → the relative path (`src/a.js`); others stay as they are. */
 function artifactPath(uri: string, cwd: string): string {
   let path = uri;
   if (uri.startsWith('file://')) {

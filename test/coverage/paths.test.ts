@@ -18,7 +18,8 @@ describe('path mapping', () => {
     const root = repo();
     const m = createPathMapper(root);
     expect(m.map(join(root, 'src', 'a.ts'))).toEqual({ path: 'src/a.ts', found: true });
-    expect(m.map('/home/runner/work/app/src/lib/b.ts')).toEqual({ path: 'src/lib/b.ts', found: true });
+    const otherCheckout = join(tmpdir(), 'another-runner', 'work', 'app');
+    expect(m.map(join(otherCheckout, 'src', 'lib', 'b.ts'))).toEqual({ path: 'src/lib/b.ts', found: true });
     expect(m.map('C:\\actions-runner\\_work\\app\\src\\a.ts')).toEqual({ path: 'src/a.ts', found: true });
     expect(m.map('./src/lib/b.ts')).toEqual({ path: 'src/lib/b.ts', found: true });
     expect(m.map('src\\lib\\b.ts')).toEqual({ path: 'src/lib/b.ts', found: true });

@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import { UserError } from '../../src/core/errors.ts';
@@ -354,17 +355,14 @@ describe('licences and code analysers', () => {
     const sarif = ['reports/eslint-security.sarif', 'reports/bandit.json'];
     const high = await audit('.', { cwd: dir, sarif, failOn: 'high' });
     expect(high.verdict).toBe('fail');
+    // ESLint ran in another checkout: its file URI is outside this folder, so it stays absolute.
+    const eslint = JSON.parse(readFileSync(join(dir, sarif[0] as string), 'utf8'));
+    const scanned = fileURLToPath(eslint.runs[0].artifacts[0].location.uri);
     expect(high.code.map((c) => [c.tool, c.ruleId, c.severity, c.file, c.line])).toEqual([
-      [
-        'ESLint',
-        'security/detect-non-literal-fs-filename',
-        'moderate',
-        '/home/runner/work/app/src/app.js',
-        5,
-      ],
-      ['ESLint', 'security/detect-child-process', 'moderate', '/home/runner/work/app/src/app.js', 9],
-      ['ESLint', 'security/detect-object-injection', 'moderate', '/home/runner/work/app/src/app.js', 13],
-      ['ESLint', 'security/detect-unsafe-regex', 'moderate', '/home/runner/work/app/src/app.js', 17],
+      ['ESLint', 'security/detect-non-literal-fs-filename', 'moderate', scanned, 5],
+      ['ESLint', 'security/detect-child-process', 'moderate', scanned, 9],
+      ['ESLint', 'security/detect-object-injection', 'moderate', scanned, 13],
+      ['ESLint', 'security/detect-unsafe-regex', 'moderate', scanned, 17],
       ['Bandit', 'B404', 'low', 'app.py', 1],
       ['Bandit', 'B506', 'moderate', 'app.py', 7],
       ['Bandit', 'B602', 'high', 'app.py', 11],

@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -8,7 +8,8 @@ import { countTests, type TestCase } from '../../src/testmetrics/model.ts';
 import { parseXml } from '../../src/testmetrics/xml.ts';
 
 const FIXTURES = join(import.meta.dirname, '..', 'fixtures', 'junit');
-const ROOT = '/home/runner/work/app';
+/** The neutral checkout root the fixtures' absolute paths were rewritten to, as their README records. */
+const ROOT = /neutral root `([^`]+)`/.exec(readFileSync(join(FIXTURES, 'README.md'), 'utf8'))?.[1] as string;
 
 function read(file: string) {
   return readReports([join(FIXTURES, file)], { root: ROOT });
