@@ -11,9 +11,9 @@ import type {
   SampleCounts,
 } from './monitoring.ts';
 import { type ColumnReaders, toOutbox, toRollup, toSilence } from './monitoring-rows.ts';
+import { inTransaction, type Queryable } from './pg-transaction.ts';
 
 type Row = Record<string, unknown>;
-type Queryable = Pick<pg.PoolClient, 'query'>;
 
 const READ: ColumnReaders = { date: (v) => v as Date, json: (v) => v };
 
@@ -22,20 +22,7 @@ const HOUR_MS = 3_600_000;
 
 /** The monitoring tables on PostgreSQL. */
 export function postgresMonitorStore(pool: pg.Pool): MonitorStore {
-  const transaction = async <T>(fn: (c: Queryable) => Promise<T>): Promise<T> => {
-    const client = await pool.connect();
-    try {
-      await client.query('BEGIN');
-      const result = await fn(client);
-      await client.query('COMMIT');
-      client.release();
-      return result;
-    } catch (e) {
-      await client.query('ROLLBACK').catch(() => {});
-      client.release();
-      throw e;
-    }
-  };
+  const transaction = <T>(fn: (c: Queryable) => Promise<T>): Promise<T> => inTransaction(pool, fn);
   const rowsOf = async (sql: string, params: unknown[] = []): Promise<Row[]> =>
     (await pool.query<Row>(sql, params)).rows;
 

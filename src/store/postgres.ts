@@ -6,6 +6,7 @@ import { postgresDeployStore } from './deploys-engines.ts';
 import { assertSchemaNotNewer, MIGRATIONS_TABLE, pendingMigrations } from './migrations.ts';
 import type { MonitorStore } from './monitoring.ts';
 import { postgresMonitorStore } from './monitoring-postgres.ts';
+import { inTransaction, type Queryable } from './pg-transaction.ts';
 import {
   checkBaselineArgs,
   checkSince,
@@ -33,7 +34,6 @@ const MIGRATION_LOCK_KEY = 0x51f6a7e;
 const HINT = 'check that the server is running and the URL (user, password, host, port, database) is right';
 
 type Row = Record<string, unknown>;
-type Queryable = Pick<pg.PoolClient, 'query'>;
 
 export interface PostgresStoreOptions {
   /** How long to wait for a connection to be ready, in ms (default POSTGRES_CONNECT_TIMEOUT_MS). */
@@ -323,19 +323,8 @@ class PostgresStore implements Store {
     await this.#pool.end();
   }
 
-  async #transaction<T>(fn: (client: Queryable) => Promise<T>): Promise<T> {
-    const client = await this.#pool.connect();
-    try {
-      await client.query('BEGIN');
-      const result = await fn(client);
-      await client.query('COMMIT');
-      client.release();
-      return result;
-    } catch (e) {
-      await client.query('ROLLBACK').catch(() => {});
-      client.release();
-      throw e;
-    }
+  #transaction<T>(fn: (client: Queryable) => Promise<T>): Promise<T> {
+    return inTransaction(this.#pool, fn);
   }
 
   async #withFigures(rows: Row[]): Promise<StoredRun[]> {

@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import { redact } from '../core/redact.ts';
+import { inTransaction } from './pg-transaction.ts';
 import { checkTestResults, type TestResultStore } from './test-results.ts';
 import { toResult } from './test-results-sqlite.ts';
 
@@ -11,9 +12,7 @@ export function postgresTestResultStore(pool: pg.Pool): TestResultStore {
   return {
     async record(runId, results) {
       checkTestResults(results);
-      const client = await pool.connect();
-      try {
-        await client.query('BEGIN');
+      await inTransaction(pool, async (client) => {
         for (let i = 0; i < results.length; i += BATCH) {
           const batch = results.slice(i, i + BATCH);
           await client.query(
@@ -30,13 +29,7 @@ export function postgresTestResultStore(pool: pg.Pool): TestResultStore {
             ],
           );
         }
-        await client.query('COMMIT');
-        client.release();
-      } catch (e) {
-        await client.query('ROLLBACK').catch(() => {});
-        client.release();
-        throw e;
-      }
+      });
     },
     async list(runIds, testIds) {
       if (runIds.length === 0) return [];
