@@ -1,5 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { basename, extname } from 'node:path';
+import { basename, dirname, extname, resolve } from 'node:path';
 import { z } from 'zod';
 import { registerUrlCredentials } from '../config/env.ts';
 import {
@@ -43,6 +44,9 @@ import type { AuthSpec, LoadModel, OpenModel, RequestSpec, Scenario } from './ty
  *   # maxInFlight: 500                     # default 1000; an arrival with none free is dropped
  * duration: 60s                            # default load.duration; with stages, their sum (omit it)
  * maxRequests: 100000                      # optional safety cap
+ * tls:                                     # optional, for https:// targets
+ *   ca: certs/staging-ca.pem               # trust this CA (PEM; relative to the scenario file)
+ *   # insecureSkipVerify: true             # accept any certificate (k6's insecureSkipTLSVerify)
  * requests:                                # at least one
  *   - name: status                         # default "METHOD path"; unique; `{name:status}` in thresholds
  *     path: /api/status                    # starts with /; may carry a query
@@ -268,6 +272,9 @@ const scenarioSchema = z
     model: modelSchema.optional(),
     duration: positiveDuration().optional(),
     maxRequests: count(1).optional(),
+    tls: z
+      .strictObject({ ca: z.string().min(1).optional(), insecureSkipVerify: z.boolean().optional() })
+      .optional(),
     requests: z.array(requestSchema).min(1),
   })
   .superRefine((v, ctx) => {
@@ -348,7 +355,29 @@ export function parseScenarioText(text: string, file: string, options: LoadScena
       { path: formatPath(path), message: `${formatPath(path)}: ${message}`, line: source.locate(path), hint },
     ]);
   const name = parsed.data.name ?? basename(file, extname(file));
-  return buildScenario(parsed.data, name, options, problem);
+  const scenario = buildScenario(parsed.data, name, options, problem);
+  const tls = parsed.data.tls;
+  if (tls) {
+    if (tls.ca !== undefined && tls.insecureSkipVerify)
+      throw problem(['tls', 'insecureSkipVerify'], 'give ca or insecureSkipVerify, not both');
+    scenario.tls = {
+      ...(tls.ca === undefined ? {} : { ca: readCa(resolve(dirname(file), tls.ca), problem) }),
+      ...(tls.insecureSkipVerify ? { insecureSkipVerify: true } : {}),
+    };
+  }
+  return scenario;
+}
+
+function readCa(path: string, problem: (path: PropertyKey[], message: string) => SourceError): string {
+  let pem: string;
+  try {
+    pem = readFileSync(path, 'utf8');
+  } catch (e) {
+    throw problem(['tls', 'ca'], `cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+  }
+  if (!pem.includes('-----BEGIN CERTIFICATE-----'))
+    throw problem(['tls', 'ca'], `${path} holds no PEM certificate (-----BEGIN CERTIFICATE-----)`);
+  return pem;
 }
 
 /** `{ password: ${PW} }` is malformed YAML (`{` opens a mapping in flow style): say so, since it looks right. */

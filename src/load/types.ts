@@ -69,6 +69,8 @@ export interface Scenario {
   timeoutMs: number;
   /** Hard cap on requests sent (safety bound); undefined = bounded by time only. */
   maxRequests?: number;
+  /** https targets: an extra CA to trust (PEM text), or no verification at all. */
+  tls?: { ca?: string; insecureSkipVerify?: boolean };
 }
 
 /** Latency summary in milliseconds (from a microsecond histogram). */

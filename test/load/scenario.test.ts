@@ -701,3 +701,44 @@ describe('the target allow-list', () => {
 });
 
 afterEach(() => clearSecrets());
+
+describe('tls for https targets', () => {
+  let dir = '';
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'shipgate-scenario-tls-'));
+  });
+  afterEach(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+  const pem = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n';
+
+  it('reads the CA relative to the scenario file, or turns verification off', async () => {
+    await writeFile(join(dir, 'ca.pem'), pem);
+    const file = join(dir, 'api.yaml');
+    const withCa = parse(
+      `baseUrl: https://127.0.0.1:8443\ntls: { ca: ca.pem }\nrequests: [{ path: /a }]\n`,
+      file,
+    );
+    expect(withCa.tls).toEqual({ ca: pem });
+    const insecure = parse(
+      `baseUrl: https://127.0.0.1:8443\ntls: { insecureSkipVerify: true }\nrequests: [{ path: /a }]\n`,
+      file,
+    );
+    expect(insecure.tls).toEqual({ insecureSkipVerify: true });
+    expect(parse(`${BASE}requests: [{ path: /a }]\n`).tls).toBeUndefined();
+  });
+
+  it('names the line when the CA is missing, not a certificate, or given with insecureSkipVerify', async () => {
+    await writeFile(join(dir, 'key.pem'), '-----BEGIN PRIVATE KEY-----\n');
+    const file = join(dir, 'api.yaml');
+    expect(problems(`${BASE}tls:\n  ca: nope.pem\nrequests: [{ path: /a }]\n`, file)).toBe(
+      `${file}:3: tls.ca: cannot read ${join(dir, 'nope.pem')}: ENOENT`,
+    );
+    expect(problems(`${BASE}tls:\n  ca: key.pem\nrequests: [{ path: /a }]\n`, file)).toBe(
+      `${file}:3: tls.ca: ${join(dir, 'key.pem')} holds no PEM certificate (-----BEGIN CERTIFICATE-----)`,
+    );
+    expect(
+      problems(`${BASE}tls:\n  ca: key.pem\n  insecureSkipVerify: true\nrequests: [{ path: /a }]\n`, file),
+    ).toBe(`${file}:4: tls.insecureSkipVerify: give ca or insecureSkipVerify, not both`);
+  });
+});

@@ -7,14 +7,8 @@ import { slackChannel, slackPayload } from '../../src/notify/channels/slack.ts';
 import { DeliveryError } from '../../src/notify/channels/types.ts';
 import { webhookChannel } from '../../src/notify/channels/webhook.ts';
 import type { AlertItem, Message } from '../../src/notify/message.ts';
-import {
-  githubReceiver,
-  jsonReceiver,
-  type Receiver,
-  selfSignedCertificate,
-  slackProblem,
-  slackReceiver,
-} from './receivers.ts';
+import { selfSignedCertificate } from '../helpers/tls.ts';
+import { githubReceiver, jsonReceiver, type Receiver, slackProblem, slackReceiver } from './receivers.ts';
 
 function alert(status: 'firing' | 'resolved', n = 1): AlertItem {
   return {

@@ -1,9 +1,5 @@
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 
 /**
  * Local stand-ins for Slack's and GitHub's servers: they check what the real ones check (body
@@ -176,43 +172,4 @@ export function jsonReceiver(status = 200): Promise<Receiver> {
     res.writeHead(status, { 'content-type': 'application/json' });
     res.end('{}');
   });
-}
-
-/** A self-signed certificate for 127.0.0.1 made with openssl, for a STARTTLS SMTP server the client verifies. */
-export function selfSignedCertificate(): {
-  key: string;
-  cert: string;
-  certFile: string;
-  cleanup: () => void;
-} {
-  const dir = mkdtempSync(join(tmpdir(), 'shipgate-cert-'));
-  const keyFile = join(dir, 'key.pem');
-  const certFile = join(dir, 'cert.pem');
-  execFileSync(
-    'openssl',
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'rsa:2048',
-      '-nodes',
-      '-days',
-      '1',
-      '-subj',
-      '/CN=127.0.0.1',
-      '-addext',
-      'subjectAltName=IP:127.0.0.1',
-      '-keyout',
-      keyFile,
-      '-out',
-      certFile,
-    ],
-    { stdio: 'pipe' },
-  );
-  return {
-    key: readFileSync(keyFile, 'utf8'),
-    cert: readFileSync(certFile, 'utf8'),
-    certFile,
-    cleanup: () => rmSync(dir, { recursive: true, force: true }),
-  };
 }

@@ -100,6 +100,10 @@ export class Shard {
       pipelining: 1,
       allowH2: false,
       connectTimeout: Math.min(scenario.timeoutMs, 30_000),
+      connect: {
+        ...(scenario.tls?.ca === undefined ? {} : { ca: scenario.tls.ca }),
+        rejectUnauthorized: scenario.tls?.insecureSkipVerify !== true,
+      },
       // Backstops only: the engine's own sweep enforces the whole-request deadline.
       headersTimeout: scenario.timeoutMs + 1000,
       bodyTimeout: scenario.timeoutMs + 1000,
