@@ -122,7 +122,7 @@ const tools: Record<string, (seconds: number) => Measure> = {
 };
 if (!hasWrk) console.log('wrk not found (apt-get install wrk): comparing shipgate with autocannon only');
 
-const ROUNDS = 3;
+const ROUNDS = 5;
 const results: Record<string, { rps: number[]; usPerReq: number[] }> = {};
 for (let round = 0; round < ROUNDS; round++) {
   for (const [name, run] of Object.entries(tools)) {
@@ -145,7 +145,13 @@ for (const [name, r] of Object.entries(results)) {
     `${name.padEnd(11)} ${fmt(median(r.rps), 0).padStart(7)}   ${fmt(median(r.usPerReq), 1).padStart(6)}`,
   );
 }
-const ours = median(results.shipgate?.usPerReq ?? []);
-const ac = median(results.autocannon?.usPerReq ?? []);
-console.log(`\nshipgate CPU per request = ${fmt(ours / ac)}x autocannon's`);
-if (results.wrk) console.log(`shipgate CPU per request = ${fmt(ours / median(results.wrk.usPerReq))}x wrk's`);
+// Rounds run the tools back to back, so a ratio taken within a round cancels drift between rounds.
+function ratio(other: string): string {
+  const ours = results.shipgate?.usPerReq ?? [];
+  const theirs = results[other]?.usPerReq ?? [];
+  const perRound = ours.map((v, i) => v / (theirs[i] ?? Number.NaN));
+  const sorted = [...perRound].sort((x, y) => x - y);
+  return `${fmt(median(perRound))}x ${other}'s (rounds: ${fmt(sorted[0] ?? Number.NaN)}–${fmt(sorted.at(-1) ?? Number.NaN)})`;
+}
+console.log(`\nshipgate CPU per request = ${ratio('autocannon')}`);
+if (results.wrk) console.log(`shipgate CPU per request = ${ratio('wrk')}`);

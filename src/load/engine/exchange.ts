@@ -1,4 +1,5 @@
-import type { Dispatcher, Pool } from 'undici';
+import type { Dispatcher } from 'undici';
+import type { LoadDispatcher } from './http1-pool.ts';
 import type { CompiledRequest } from './requests.ts';
 
 /**
@@ -51,7 +52,7 @@ export class Exchange {
     this.slot = slot;
   }
 
-  send(pool: Pool, req: CompiledRequest, now: number, intendedAt: number): void {
+  send(pool: LoadDispatcher, req: CompiledRequest, now: number, intendedAt: number): void {
     this.req = req;
     this.active = true;
     this.dispatchedAt = now;
@@ -93,9 +94,11 @@ export class Exchange {
   onResponseStart(controller: Dispatcher.DispatchController, statusCode: number): void {
     this.firstByteAt = performance.now();
     this.status = statusCode;
+    const counted = (controller as { headerBytes?: number }).headerBytes;
     const raw = controller.rawHeaders;
     let bytes = RESPONSE_FRAMING_BYTES;
-    if (Array.isArray(raw)) {
+    if (counted !== undefined) bytes = counted;
+    else if (Array.isArray(raw)) {
       // Each name/value pair is framed by ": " and CRLF on the wire.
       for (let i = 0; i < raw.length; i++) bytes += (raw[i] as Buffer | string).length + 2;
     }
@@ -110,7 +113,8 @@ export class Exchange {
       this.collect = false;
       return;
     }
-    this.chunks.push(chunk);
+    // The chunk may be a view of the client's read buffer, reused by the next read.
+    this.chunks.push(Buffer.from(chunk));
     this.collected += chunk.length;
   }
 

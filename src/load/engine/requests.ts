@@ -1,5 +1,6 @@
 import type { Dispatcher } from 'undici';
 import type { RequestSpec } from '../types.ts';
+import { wireRequest } from './http1-pool.ts';
 
 /**
  * Request templates turned once, before the run, into what the hot path needs: dispatch options
@@ -52,10 +53,7 @@ export function compileRequest(
   for (const [k, v] of Object.entries(merged)) headers.push(k, v);
   const body = spec.body === undefined ? null : Buffer.from(spec.body, 'utf8');
 
-  let bytesOut = `${spec.method} ${path} HTTP/1.1\r\nhost: ${target.host}\r\nconnection: keep-alive\r\n\r\n`
-    .length;
-  for (let i = 0; i < headers.length; i += 2) bytesOut += `${headers[i]}: ${headers[i + 1]}\r\n`.length;
-  if (body) bytesOut += `content-length: ${body.length}\r\n`.length + body.length;
+  const options: Dispatcher.DispatchOptions = { path, method: spec.method, headers, body };
 
   let okStatus: Uint8Array | null = null;
   if (spec.expectStatus && spec.expectStatus.length > 0) {
@@ -72,13 +70,8 @@ export function compileRequest(
     index,
     name: spec.name,
     method: spec.method,
-    options: {
-      path,
-      method: spec.method,
-      headers,
-      body,
-    },
-    bytesOut,
+    options,
+    bytesOut: wireRequest(options, target.host).length,
     okStatus,
     expectJson: expectJson && expectJson.length > 0 ? expectJson : null,
     checked: Boolean(okStatus || expectJson),

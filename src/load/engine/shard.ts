@@ -5,6 +5,7 @@ import { authValue, LOGIN_ATTEMPTS, LOGIN_RETRY_MS, loginOutcome, staticAuthHead
 import { ClosedDriver } from './closed.ts';
 import { RequestTimeoutError } from './errors.ts';
 import { Exchange, type ExchangeOwner } from './exchange.ts';
+import { Http1Pool, type LoadDispatcher } from './http1-pool.ts';
 import { OpenDriver } from './open.ts';
 import type { ShardFinal, ShardPlan, StopReason, WindowDelta } from './protocol.ts';
 import { Recorder } from './recorder.ts';
@@ -47,7 +48,7 @@ export class Shard {
   readonly plan: ShardPlan;
   readonly scenario: Scenario;
   readonly target: Target;
-  readonly pool: Pool;
+  readonly pool: LoadDispatcher;
   readonly recorder: Recorder;
   /** Templates with any static auth header applied. */
   readonly templates: CompiledRequest[];
@@ -89,26 +90,30 @@ export class Shard {
     this.tickMs = Math.min(100, Math.max(10, Math.round(scenario.timeoutMs / 20)));
 
     const model = scenario.model;
-    this.pool = new Pool(this.target.origin, {
-      // Closed model: one connection per user plus a spare. A user sends its next request from
-      // inside the completion callback, while its own connection is still being released (undici
-      // reuses a socket one event-loop turn later); without the spare every such send would wait
-      // in the pool's queue. Open model: the planned connections; when they are fewer than the
-      // requests in flight, arrivals wait for a free one — the wait wrk2 measures, which shows in
-      // the corrected latency and not in the service time.
-      connections: model.kind === 'closed' ? plan.userIds.length + 1 : plan.connections,
-      pipelining: 1,
-      allowH2: false,
-      connectTimeout: Math.min(scenario.timeoutMs, 30_000),
-      connect: {
-        ...(scenario.tls?.ca === undefined ? {} : { ca: scenario.tls.ca }),
-        rejectUnauthorized: scenario.tls?.insecureSkipVerify !== true,
-      },
-      // Backstops only: the engine's own sweep enforces the whole-request deadline.
-      headersTimeout: scenario.timeoutMs + 1000,
-      bodyTimeout: scenario.timeoutMs + 1000,
-      keepAliveTimeout: 60_000,
-    });
+    // Closed model: one connection per user plus a spare (undici reuses a socket one event-loop
+    // turn after a response, while the user already sends its next request). Open model: the
+    // planned connections; when they are fewer than the requests in flight, arrivals wait for a
+    // free one — the wait wrk2 measures, which shows in the corrected latency, not the service time.
+    const connections = model.kind === 'closed' ? plan.userIds.length + 1 : plan.connections;
+    const connectTimeout = Math.min(scenario.timeoutMs, 30_000);
+    // Plain HTTP goes through shipgate's own HTTP/1.1 pool (a prebuilt request buffer per
+    // template, minimal response parsing); https and anything else through undici.
+    this.pool = this.target.origin.startsWith('http:')
+      ? new Http1Pool(this.target.origin, { connections, connectTimeout })
+      : new Pool(this.target.origin, {
+          connections,
+          pipelining: 1,
+          allowH2: false,
+          connectTimeout,
+          connect: {
+            ...(scenario.tls?.ca === undefined ? {} : { ca: scenario.tls.ca }),
+            rejectUnauthorized: scenario.tls?.insecureSkipVerify !== true,
+          },
+          // Backstops only: the engine's own sweep enforces the whole-request deadline.
+          headersTimeout: scenario.timeoutMs + 1000,
+          bodyTimeout: scenario.timeoutMs + 1000,
+          keepAliveTimeout: 60_000,
+        });
     this.driver = model.kind === 'closed' ? new ClosedDriver(this) : new OpenDriver(this);
     this.recorder = new Recorder({
       shard: plan.shard,
