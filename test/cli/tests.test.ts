@@ -90,7 +90,7 @@ describe('shipgate tests', () => {
   it('hostile and malformed XML exit 2 naming file and line', async () => {
     const bomb = await cli(['tests', 'record', join(FIXTURES, 'hostile', 'entity-bomb.xml')]);
     expect(bomb.code).toBe(2);
-    expect(bomb.stderr).toMatch(/entity-bomb\.xml:2: refused: the report declares a DOCTYPE/);
+    expect(bomb.stderr).toMatch(/entity-bomb\.xml:2: refused: the file declares a DOCTYPE/);
     const bad = await cli(['tests', 'record', join(FIXTURES, 'hostile', 'malformed.xml')]);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/malformed\.xml:7: malformed XML/);

@@ -182,7 +182,7 @@ describe('hostile input', () => {
   it('refuses an entity bomb and an external entity without expanding anything', () => {
     const started = performance.now();
     const bomb = error('entity-bomb.xml');
-    expect(bomb.message).toMatch(/refused: the report declares a DOCTYPE/);
+    expect(bomb.message).toMatch(/refused: the file declares a DOCTYPE/);
     expect(bomb.line).toBe(2);
     expect(performance.now() - started).toBeLessThan(1000);
     expect(error('external-entity.xml').message).toMatch(/DOCTYPE/);
@@ -192,7 +192,8 @@ describe('hostile input', () => {
     const bad = error('malformed.xml');
     expect(bad.format()).toMatch(/hostile\/malformed\.xml:7: malformed XML: .*'failure'.*'failre'/);
     const cut = error('truncated.xml');
-    expect(cut.line).toBe(10);
+    // The last line that has text: the file stops after line 9's newline.
+    expect(cut.line).toBe(9);
     expect(cut.message).toMatch(/ends before <testsuite> is closed/);
   });
 

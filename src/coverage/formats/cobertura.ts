@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
-import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { XMLParser } from 'fast-xml-parser';
 import { fileError, UserError } from '../../core/errors.ts';
+import { safeXmlText } from '../../core/xml.ts';
 import { addBranch, addFunction, addLine, type CoverageData, emptyData, fileIn } from '../model.ts';
 import type { CoverageFormat, ParsedReport } from './format.ts';
 
@@ -28,34 +29,6 @@ function list(node: unknown, container: string, item: string): Node[] {
   return Array.isArray(items) ? (items as Node[]) : [];
 }
 
-function lineOf(text: string, index: number): number {
-  let n = 1;
-  for (let i = text.indexOf('\n'); i >= 0 && i < index; i = text.indexOf('\n', i + 1)) n++;
-  return n;
-}
-
-/**
- * Entities are how XML bombs and XXE work, so any internal DTD subset or ENTITY declaration is
- * refused outright. istanbul's reporter writes a bare `<!DOCTYPE coverage SYSTEM "…dtd">`: an
- * external id alone declares nothing and is never fetched, so it is let through.
- */
-export function refuseEntities(text: string, display: string): void {
-  const entity = text.search(/<!ENTITY/i);
-  if (entity >= 0) {
-    throw new UserError('XML entity declarations are refused (entity expansion / XXE)', {
-      file: display,
-      line: lineOf(text, entity),
-    });
-  }
-  const doctype = /<!DOCTYPE[^>[]*(\[)?/i.exec(text);
-  if (doctype?.[1]) {
-    throw new UserError('XML with an internal DOCTYPE subset is refused (entity expansion / XXE)', {
-      file: display,
-      line: lineOf(text, doctype.index),
-    });
-  }
-}
-
 function int(v: unknown, display: string, where: string): number {
   const n = Number(v);
   if (v === undefined || v === '' || !Number.isFinite(n)) {
@@ -65,21 +38,13 @@ function int(v: unknown, display: string, where: string): number {
 }
 
 async function readCobertura(file: string, display: string): Promise<ParsedReport> {
-  let text: string;
+  let bytes: Uint8Array;
   try {
-    text = await readFile(file, 'utf8');
+    bytes = await readFile(file);
   } catch (e) {
     throw fileError(display, e);
   }
-  refuseEntities(text, display);
-  const valid = XMLValidator.validate(text);
-  if (valid !== true) {
-    const unclosed = /^Unclosed tag/.test(valid.err.msg);
-    throw new UserError(unclosed ? `truncated XML: ${valid.err.msg}` : `malformed XML: ${valid.err.msg}`, {
-      file: display,
-      line: unclosed ? text.trimEnd().split('\n').length : valid.err.line,
-    });
-  }
+  const text = safeXmlText(bytes, display, { kind: 'Cobertura report', doctype: 'external-only' });
   const doc = new XMLParser({
     ignoreAttributes: false,
     attributeNamePrefix: '',
