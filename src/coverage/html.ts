@@ -1,9 +1,8 @@
 import { readFileSync, statSync } from 'node:fs';
 import { join, resolve, sep } from 'node:path';
 import { writeFileAtomic } from '../core/fs.ts';
-import { redact } from '../core/redact.ts';
 import { VERDICT_LABEL, VERDICT_TONE } from '../report/document.ts';
-import { esc } from '../report/html.ts';
+import { esc, htmlPage } from '../report/html.ts';
 import type { CoverageData, FileCoverage } from './model.ts';
 import { lineRanges, showPct } from './report.ts';
 import type { CoverageFields } from './result.ts';
@@ -65,22 +64,12 @@ function pctTd(r: FileRow['lines']): string {
 
 function page(title: string, body: string, depth = 0): string {
   const up = depth ? '../' : '';
-  return redact(`<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${esc(title)}</title>
-<style>${CSS}</style>
-</head>
-<body>
-<header><h1><a href="${up}index.html">Coverage</a> ${depth ? `/ ${esc(title)}` : ''}</h1></header>
-<main>
-${body}
-</main>
-</body>
-</html>
-`);
+  return htmlPage({
+    title,
+    css: CSS,
+    header: `<h1><a href="${up}index.html">Coverage</a> ${depth ? `/ ${esc(title)}` : ''}</h1>`,
+    main: body,
+  });
 }
 
 function totalsTable(fields: CoverageFields): string {

@@ -15,24 +15,35 @@ import {
  * documents: what a person opens from a CI artifact or an email.
  */
 export function renderHtml(title: string, docs: ReportDocument[], generatedAt = new Date()): string {
-  const body = docs.map(section).join('\n');
-  const page = `<!doctype html>
+  return htmlPage({
+    title,
+    css: CSS,
+    header: `<h1>${esc(title)}</h1><p class="muted">Generated ${esc(generatedAt.toISOString())} by shipgate</p>`,
+    main: docs.map(section).join('\n'),
+  });
+}
+
+/**
+ * The skeleton every offline shipgate page shares: UTF-8, mobile viewport, inline CSS, a header
+ * and a main; redacted as a whole, so no secret reaches a page whatever part it came from.
+ */
+export function htmlPage(parts: { title: string; css: string; header: string; main: string }): string {
+  return redact(`<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${esc(title)}</title>
-<style>${CSS}</style>
+<title>${esc(parts.title)}</title>
+<style>${parts.css}</style>
 </head>
 <body>
-<header><h1>${esc(title)}</h1><p class="muted">Generated ${esc(generatedAt.toISOString())} by shipgate</p></header>
+<header>${parts.header}</header>
 <main>
-${body}
+${parts.main}
 </main>
 </body>
 </html>
-`;
-  return redact(page);
+`);
 }
 
 function section(doc: ReportDocument): string {
