@@ -14,6 +14,7 @@ import {
   type Phase,
   type PhaseResult,
 } from './machine.ts';
+import { acceptsConnections } from './ports.ts';
 import { judgeWatch, startProbe } from './probe.ts';
 import { routerUrl } from './routers/router.ts';
 import { type EnvState, writeState } from './state.ts';
@@ -68,6 +69,14 @@ type PhaseFn = (run: Run) => Promise<{ ok: boolean; detail: string }>;
 const PERFORM: Record<Phase, PhaseFn> = {
   async start(run) {
     const ctx = targetContext(run.e, run.colour, run.version);
+    // Otherwise the new process dies on EADDRINUSE and the health gate, answered by the squatter
+    // or by nothing, reports a timeout that hides the cause.
+    if (await acceptsConnections(ctx.host, ctx.port)) {
+      return {
+        ok: false,
+        detail: `port ${ctx.port} on ${ctx.host} is already in use by something shipgate did not start; stop it or give the ${run.colour} colour another port (deploy.${run.e.name}.ports.${run.colour})`,
+      };
+    }
     const started = await run.e.target.start(ctx);
     run.state.colours[run.colour] = {
       version: run.version,
@@ -157,7 +166,8 @@ const PERFORM: Record<Phase, PhaseFn> = {
   },
   async 'stop-new'(run) {
     const instance = run.state.colours[run.colour];
-    if (instance) await run.e.target.stop(targetContext(run.e, run.colour, instance.version), instance);
+    if (!instance) return { ok: true, detail: `${run.colour} was not started` };
+    await run.e.target.stop(targetContext(run.e, run.colour, instance.version), instance);
     delete run.state.colours[run.colour];
     writeState(run.e.dir, run.state);
     return { ok: true, detail: `stopped ${run.colour}` };

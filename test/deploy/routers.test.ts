@@ -55,9 +55,10 @@ describe.each(ROUTERS)('blue-green through the %s router', (kind, available) => 
   });
 
   it.runIf(available)('deploys v1, then v2 under steady traffic with zero failed requests', async () => {
-    expect((await runDeploy(h.env, '1.0.0')).outcome).toBe('succeeded');
+    const first = await runDeploy(h.env, '1.0.0');
+    expect(first.outcome, first.reason).toBe('succeeded');
     const { report, tally } = await underTraffic(h, () => runDeploy(h.env, '2.0.0'));
-    expect(report.outcome).toBe('succeeded');
+    expect(report.outcome, report.reason).toBe('succeeded');
     expect(report.phases.map((p) => p.phase)).toEqual([
       'start',
       'health',
@@ -103,7 +104,7 @@ describe.each(ROUTERS)('blue-green through the %s router', (kind, available) => 
       } finally {
         delete h.env.processEnv.SAMPLE_ERROR_RATE;
       }
-      expect(report.outcome).toBe('rolled-back');
+      expect(report.outcome, report.reason).toBe('rolled-back');
       expect(report.phases.map((p) => `${p.phase}:${p.outcome}`).slice(-3)).toEqual([
         'watch:fail',
         'switch-back:ok',
