@@ -26,7 +26,7 @@ export function registerMatrix(program: Command): void {
       action<MatrixFlags>(async (ctx, _args, flags) => {
         const startedAt = new Date();
         const [
-          { existsSync, readFileSync, readdirSync, appendFileSync },
+          { existsSync, readFileSync, readdirSync },
           { join, resolve },
           matrixLib,
           { parse: parseToml },
@@ -34,6 +34,7 @@ export function registerMatrix(program: Command): void {
           { matrixKind },
           { worstVerdict },
           { fileError },
+          { setStepOutput },
         ] = await Promise.all([
           import('node:fs'),
           import('node:path'),
@@ -43,6 +44,7 @@ export function registerMatrix(program: Command): void {
           import('../deps/result.ts'),
           import('../core/verdict.ts'),
           import('../core/errors.ts'),
+          import('../report/github.ts'),
         ]);
         const date = flags.date ?? startedAt.toISOString().slice(0, 10);
         if (!/^\d{4}-\d{2}-\d{2}$/.test(date) || Number.isNaN(Date.parse(date))) {
@@ -142,8 +144,7 @@ export function registerMatrix(program: Command): void {
               .map(([k, v]) => `${k}: ${v.length ? v.join(', ') : 'none supported'}`)
               .join('; ')
           : 'no runtime schedule available';
-        if (ctx.env.GITHUB_OUTPUT)
-          appendFileSync(ctx.env.GITHUB_OUTPUT, `matrix=${JSON.stringify(matrix)}\n`);
+        setStepOutput('matrix', JSON.stringify(matrix), ctx.env);
         const blocks: Block[] = Object.entries(runtimes).map(([name, r]) => ({
           type: 'fields',
           title: name,

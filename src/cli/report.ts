@@ -1,4 +1,5 @@
-import type { Command } from 'commander';
+import { type Command, Option } from 'commander';
+import type { Config } from '../config/schema.ts';
 import { parseDuration } from '../core/units.ts';
 import type { ReportDocument } from '../report/document.ts';
 import { action, examples } from './action.ts';
@@ -7,19 +8,40 @@ import { durationArg } from './options.ts';
 
 interface ReportOptions {
   since?: number;
-  html: string;
+  html?: string;
   email?: boolean;
+  digest?: DigestPeriod;
 }
+
+/**
+ * The scheduled digests of the seed's `reporting.send_daily_summary` / `send_weekly_report`: the
+ * period each covers and the config switch that turns it off.
+ */
+type DigestPeriod = 'daily' | 'weekly';
+const DIGESTS: Record<DigestPeriod, { title: string; since: string; switch: keyof Config['reporting'] }> = {
+  daily: { title: 'Daily summary', since: '1d', switch: 'dailySummary' },
+  weekly: { title: 'Weekly report', since: '7d', switch: 'weeklyReport' },
+};
 
 export function registerReport(program: Command): void {
   const report = program
     .command('report')
     .description(
-      'One static, offline HTML report over the history store: performance trends with change points, coverage, test pass rate with flaky and slow tests, the deploy and rollback timeline, alerts. Charts are drawn into the page (no network needed; opens from file://). --email sends the digest through the email channel.',
+      'One static, offline HTML report over the history store: performance trends with change points, coverage, test pass rate with flaky and slow tests, the deploy and rollback timeline, alerts. Charts are drawn into the page (no network needed; opens from file://). The summary goes to stdout; --email sends it through the email channel; --digest is the scheduled daily or weekly mail, on unless reporting.dailySummary / reporting.weeklyReport is false.',
     )
-    .option('--since <duration>', 'the period the report covers (default 30d)', durationArg)
-    .requiredOption('--html <dir>', 'write the report to DIR/index.html')
-    .option('--email', 'also send the digest by email (notify.email settings, EMAIL_* variables)')
+    .option(
+      '--since <duration>',
+      'the period the report covers (default 30d; 1d or 7d with --digest)',
+      durationArg,
+    )
+    .option('--html <dir>', 'write the page to DIR/index.html (not when reporting.html is false)')
+    .option('--email', 'also send the summary by email (notify.email settings, EMAIL_* variables)')
+    .addOption(
+      new Option(
+        '--digest <period>',
+        'the scheduled digest: the last day or week, sent by email; skipped when its reporting switch is off',
+      ).choices(Object.keys(DIGESTS)),
+    )
     .action(
       action<ReportOptions>(async (ctx, _args, opts) => {
         const startedAt = new Date();
@@ -31,6 +53,7 @@ export function registerReport(program: Command): void {
           { renderPage },
           { reportDocument },
           { writeFileAtomic },
+          { setStepOutput },
         ] = await Promise.all([
           import('node:path'),
           import('../core/envelope.ts'),
@@ -39,26 +62,45 @@ export function registerReport(program: Command): void {
           import('../dashboard/page.ts'),
           import('../dashboard/summary.ts'),
           import('../core/fs.ts'),
+          import('../report/github.ts'),
         ]);
+        const { reporting } = (await ctx.config()).config;
+        const digest = opts.digest ? { period: opts.digest, ...DIGESTS[opts.digest] } : undefined;
+        const digestOn = digest ? reporting[digest.switch] === true : undefined;
         const store = await ctx.store();
+        const period = opts.since ?? parseDuration(digest?.since ?? '30d');
         const data = await collectReport(store, {
-          since: new Date(startedAt.getTime() - (opts.since ?? parseDuration('30d'))),
+          since: new Date(startedAt.getTime() - period),
           now: startedAt,
         });
-        const file = join(resolve(ctx.cwd, opts.html), 'index.html');
-        writeFileAtomic(file, renderPage(data));
+        const file =
+          opts.html && reporting.html ? join(resolve(ctx.cwd, opts.html), 'index.html') : undefined;
+        if (file) writeFileAtomic(file, renderPage(data));
         const document = reportDocument(data, file);
-        const email = opts.email ? await sendDigest(ctx, document) : undefined;
+        const sendMail = digest ? digestOn : opts.email;
+        const email = sendMail ? await sendDigest(ctx, document, digest?.title ?? 'Report') : undefined;
         const verdict = email && !email.delivered ? 'fail' : document.verdict;
-        const summary = email
-          ? `${document.summary}; email ${email.delivered ? `sent to ${email.target}` : `not sent: ${email.error}`}`
-          : document.summary;
+        const notes = [
+          opts.html && !file ? 'no HTML page: reporting.html is false' : undefined,
+          digest && !digestOn
+            ? `${digest.title.toLowerCase()} not sent: reporting.${digest.switch} is false`
+            : undefined,
+          email
+            ? `email ${email.delivered ? `sent to ${email.target}` : `not sent: ${email.error}`}`
+            : undefined,
+        ].filter((n): n is string => n !== undefined);
+        const summary = [document.summary, ...notes].join('; ');
+        // For the workflow's artifact upload: reports are kept as long as the config says.
+        setStepOutput('retention-days', String(reporting.retentionDays), ctx.env);
+        if (file) setStepOutput('html', file, ctx.env);
         const envelope = makeEnvelope(reportKind, {
           verdict,
           summary,
           startedAt,
           fields: {
-            html: file,
+            ...(file ? { html: file } : {}),
+            ...(digest ? { digest: { period: digest.period, enabled: digestOn === true } } : {}),
+            retentionDays: reporting.retentionDays,
             since: data.since,
             runs: data.runs,
             sections: data.sections.map((s) => ({
@@ -85,7 +127,15 @@ export function registerReport(program: Command): void {
     );
   examples(report, [
     ['shipgate report --html report', 'the last 30 days into report/index.html'],
-    ['shipgate report --since 7d --html weekly --email', 'a weekly digest by email (EMAIL_SMTP_SERVER, …)'],
+    ['shipgate report --since 7d', 'the last week summarised on stdout, no page'],
+    [
+      'shipgate report --since 7d --html weekly --email',
+      'a page, and its summary by email (EMAIL_SMTP_SERVER, …)',
+    ],
+    [
+      'shipgate report --digest weekly --html report',
+      "the scheduled weekly mail (the Reports workflow's job)",
+    ],
     [
       'shipgate report --store postgres://ci@db/shipgate --since 365d --html year',
       "a year of the shared store's history",
@@ -96,6 +146,7 @@ export function registerReport(program: Command): void {
 async function sendDigest(
   ctx: CommandContext,
   document: ReportDocument,
+  title: string,
 ): Promise<{ delivered: boolean; target: string; attempts: number; error?: string }> {
   const [{ channelNamed }, { sendNow, textMessage }, { renderText }, { makeStyle }, { UserError }] =
     await Promise.all([
@@ -115,7 +166,7 @@ async function sendDigest(
   }
   const result = await sendNow(
     channel,
-    textMessage('text', `Report: ${document.summary}`, renderText(document, makeStyle(false))),
+    textMessage('text', `${title}: ${document.summary}`, renderText(document, makeStyle(false))),
     channelCtx,
   );
   return { ...result, target: channel.describe(channelCtx) };

@@ -3,7 +3,12 @@ import { defineKind } from '../core/envelope.ts';
 
 /** `shipgate report`: the HTML report written, what it covers, and the email digest when sent. */
 export const reportKind = defineKind('report', {
-  html: z.string(),
+  /** The page written; absent without --html or with reporting.html false. */
+  html: z.string().optional(),
+  /** A scheduled digest: which, and whether its reporting switch is on (delivery is in `email`). */
+  digest: z.object({ period: z.enum(['daily', 'weekly']), enabled: z.boolean() }).optional(),
+  /** reporting.retentionDays: how long the workflow keeps the uploaded report. */
+  retentionDays: z.number().int(),
   since: z.string(),
   runs: z.number().int(),
   sections: z.array(

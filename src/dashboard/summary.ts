@@ -2,7 +2,7 @@ import type { Block, ReportDocument } from '../report/document.ts';
 import type { ReportData } from './collect.ts';
 
 /** The report in words: what the terminal, a PR comment and the email digest show. */
-export function reportDocument(data: ReportData, htmlFile: string): ReportDocument {
+export function reportDocument(data: ReportData, htmlFile: string | undefined): ReportDocument {
   const failed = data.sections.flatMap((s) => s.kinds).reduce((n, k) => n + k.verdicts.fail, 0);
   const changes = data.sections.flatMap((s) => s.charts).filter((c) => c.changePoints.length > 0);
   const summary = `${data.runs} runs since ${data.since.slice(0, 10)}: ${failed} failed, ${changes.length} series with change points, ${data.alerts.length} alert events`;
@@ -37,6 +37,6 @@ export function reportDocument(data: ReportData, htmlFile: string): ReportDocume
   }
   const flaky = data.suites.flatMap((s) => s.flaky.map((f) => `${s.suite}: ${f.key} — ${f.detail}`));
   if (flaky.length) blocks.push({ type: 'list', title: 'Flaky tests', items: flaky });
-  blocks.push({ type: 'fields', fields: [['HTML report', htmlFile]] });
+  if (htmlFile) blocks.push({ type: 'fields', fields: [['HTML report', htmlFile]] });
   return { title: 'shipgate report', verdict: failed ? 'warn' : 'pass', summary, blocks };
 }

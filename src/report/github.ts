@@ -20,6 +20,18 @@ export function appendStepSummary(markdown: string, env: NodeJS.ProcessEnv = pro
   return true;
 }
 
+/**
+ * A step output (`steps.<id>.outputs.<name>`) when GITHUB_OUTPUT is set. Values are single-line
+ * here (JSON, numbers, paths), so the `name=value` form is enough.
+ */
+export function setStepOutput(name: string, value: string, env: NodeJS.ProcessEnv = process.env): boolean {
+  const file = env.GITHUB_OUTPUT;
+  if (!file) return false;
+  if (/[\r\n]/.test(value)) throw new Error(`step output ${name} must be one line`);
+  appendFileSync(file, `${name}=${value}\n`);
+  return true;
+}
+
 /** `::error file=F,line=L,title=T::message` with GitHub's escaping of properties and data. */
 export function formatAnnotation(a: Annotation): string {
   const props = [

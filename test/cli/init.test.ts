@@ -21,6 +21,7 @@ describe('shipgate init', () => {
       '.github/workflows/deploy-production.yml',
       '.github/workflows/deploy-staging.yml',
       '.github/workflows/performance-monitoring.yml',
+      '.github/workflows/reports.yml',
       '.github/actionlint.yaml',
       '.github/dependabot.yml',
       'shipgate.config.yaml',

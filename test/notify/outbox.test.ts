@@ -1,7 +1,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultConfig } from '../../src/config/schema.ts';
 import { nextDigestAt, scheduleDigest } from '../../src/notify/digest.ts';
@@ -9,6 +8,7 @@ import type { Message } from '../../src/notify/message.ts';
 import { backoffMs, deliverOutbox } from '../../src/notify/outbox.ts';
 import { openStore } from '../../src/store/open.ts';
 import type { Store } from '../../src/store/store.ts';
+import { type SmtpSink, smtpSink } from '../helpers/smtp.ts';
 import { jsonReceiver, type Receiver } from './receivers.ts';
 
 const retry = { initialDelay: 1000, maxDelay: 8000, giveUpAfter: 60_000 };
@@ -88,32 +88,15 @@ describe('outbox', () => {
 
 describe('email digest', () => {
   const dir = mkdtempSync(join(tmpdir(), 'shipgate-digest-'));
-  const mails: string[] = [];
-  let server: SMTPServer;
-  let port = 0;
+  let smtp: SmtpSink;
   let store: Store;
   beforeAll(async () => {
-    server = new SMTPServer({
-      authOptional: true,
-      disabledCommands: ['STARTTLS'],
-      onData(stream, _session, cb) {
-        let data = '';
-        stream.on('data', (c: Buffer) => {
-          data += c;
-        });
-        stream.on('end', () => {
-          mails.push(data);
-          cb();
-        });
-      },
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    port = (server.server.address() as { port: number }).port;
+    smtp = await smtpSink();
     store = await openStore(join(dir, 's.db'), { env: {} });
   });
   afterAll(async () => {
     await store.close();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await smtp.close();
     rmSync(dir, { recursive: true, force: true });
   });
 
@@ -129,7 +112,7 @@ describe('email digest', () => {
     config.notify.email = {
       ...config.notify.email,
       smtpServer: '127.0.0.1',
-      smtpPort: port,
+      smtpPort: smtp.port,
       security: 'none',
       recipients: ['ops@example.com'],
       digest: 'daily',
@@ -160,8 +143,8 @@ describe('email digest', () => {
       delivered: true,
       title: 'Digest: 3 notifications (0 firing, 0 resolved)',
     });
-    expect(mails).toHaveLength(1);
-    expect(mails[0]).toContain('FIRING: disk_usage');
+    expect(smtp.mails).toHaveLength(1);
+    expect(smtp.mails[0]).toContain('FIRING: disk_usage');
     expect(await m.listOutbox({ pending: true })).toEqual([]);
   });
 });

@@ -18,15 +18,23 @@ const validateAction = ajv.compile(
   JSON.parse(readFileSync(join(FIXTURES, 'github-action.schema.json'), 'utf8')),
 );
 
-const WORKFLOWS = ['dependency-testing', 'deploy-staging', 'deploy-production', 'performance-monitoring'];
+const WORKFLOWS = [
+  'dependency-testing',
+  'deploy-staging',
+  'deploy-production',
+  'performance-monitoring',
+  'reports',
+];
 const SEED_SECRETS = ['SLACK_WEBHOOK_URL', 'MONITORING_URL', 'MONITORING_API_KEY', 'STAGING_AUTH_TOKEN'];
 
 interface Step {
+  id?: string;
   run?: string;
   uses?: string;
   if?: string;
 }
 interface Job {
+  env?: Record<string, string>;
   steps: Step[];
   strategy?: { matrix?: unknown };
 }
@@ -80,7 +88,7 @@ describe('shipgate init workflows', () => {
       for (const [jobId, job] of Object.entries(doc.jobs)) {
         for (const step of job.steps) {
           if (step.uses) {
-            expect(step.uses, `${jobId}: ${step.uses}`).toMatch(/^actions\/[a-z-]+@v\d+$/);
+            expect(step.uses, `${jobId}: ${step.uses}`).toMatch(/^actions\/[a-z-]+(\/[a-z-]+)?@v\d+$/);
             continue;
           }
           const run = (step.run ?? '').trim();
@@ -107,6 +115,27 @@ describe('shipgate init workflows', () => {
       '${{ fromJSON(needs.matrix.outputs.matrix) }}',
     );
     expect(doc.jobs.matrix?.steps.some((s) => s.run?.startsWith('shipgate matrix'))).toBe(true);
+  });
+
+  it('the reports workflow sends the daily summary and, on Mondays, the weekly report, kept as configured', () => {
+    const text = texts.get('reports') as string;
+    const doc = parse(text) as {
+      on: { schedule: Array<{ cron: string }> };
+      env: Record<string, string>;
+      jobs: Record<string, Job>;
+    };
+    const crons = doc.on.schedule.map((s) => s.cron);
+    expect(crons).toEqual(['0 6 * * *', '30 6 * * 1']);
+    // the weekly cron, exactly as written, is what picks the weekly digest
+    expect(doc.env.DIGEST).toContain(`github.event.schedule == '${crons[1]}' && 'weekly'`);
+    const steps = doc.jobs.digest?.steps ?? [];
+    const report = steps.find((s) => s.run?.startsWith('shipgate report'));
+    expect(report?.run).toContain('--digest "$DIGEST"');
+    expect(report?.id).toBe('report');
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a GitHub expression, not a JS template
+    expect(text).toContain('retention-days: ${{ steps.report.outputs.retention-days || 30 }}');
+    for (const name of ['EMAIL_SMTP_SERVER', 'EMAIL_SMTP_PORT', 'EMAIL_USERNAME', 'EMAIL_PASSWORD'])
+      expect(doc.jobs.digest?.env?.[name]).toBe(`\${{ secrets.${name} }}`);
   });
 
   it('the seed inputs are there: force_deploy, tag + skip_staging_validation, performance_test_type + concurrent_users', () => {
