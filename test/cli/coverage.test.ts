@@ -4,8 +4,9 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { git } from '../coverage/git.ts';
 import { runCli, validateEnvelope } from '../helpers/cli.ts';
+import { fixtureCopy } from '../helpers/fixtures.ts';
 
-const FIX = join(import.meta.dirname, '..', 'fixtures', 'coverage');
+const FIX = fixtureCopy('coverage');
 
 /** A copy of the small JS project the fixtures were produced from, with its reports beside it. */
 function project(): string {

@@ -3,8 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ROOT, runCli, validateEnvelope } from '../helpers/cli.ts';
+import { fixtureCopy } from '../helpers/fixtures.ts';
 
-const FIXTURES = join(ROOT, 'test', 'fixtures', 'junit');
+const FIXTURES = fixtureCopy('junit');
 const work = mkdtempSync(join(tmpdir(), 'shipgate-tests-cli-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 

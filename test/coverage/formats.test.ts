@@ -4,12 +4,13 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { detectFormat } from '../../src/coverage/formats/index.ts';
 import { type CoverageSummary, summarize } from '../../src/coverage/model.ts';
+import { fixtureCopy } from '../helpers/fixtures.ts';
 
 /**
  * Every fixture was produced by the real tool (see test/fixtures/coverage/README.md); the expected
  * numbers are read from that tool's own output next to it, never typed in here.
  */
-const FIX = join(import.meta.dirname, '..', 'fixtures', 'coverage');
+const FIX = fixtureCopy('coverage');
 const text = (p: string) => readFileSync(join(FIX, p), 'utf8');
 
 async function read(p: string): Promise<{ format: string; s: CoverageSummary }> {

@@ -5,8 +5,9 @@ import { describe, expect, it } from 'vitest';
 import { UserError } from '../../src/core/errors.ts';
 import { detectFormat } from '../../src/coverage/formats/index.ts';
 import { summarize } from '../../src/coverage/model.ts';
+import { fixtureCopy } from '../helpers/fixtures.ts';
 
-const FIX = join(import.meta.dirname, '..', 'fixtures', 'coverage');
+const FIX = fixtureCopy('coverage');
 const dir = mkdtempSync(join(tmpdir(), 'shipgate-cov-hostile-'));
 
 async function readAs(name: string, content: string | Buffer) {

@@ -9,8 +9,9 @@ import { createPathMapper } from '../../src/coverage/paths.ts';
 import { readCoverage } from '../../src/coverage/read.ts';
 import { coverageAnnotations, coverageDocument, lineRanges } from '../../src/coverage/report.ts';
 import { renderMarkdown } from '../../src/report/markdown.ts';
+import { fixtureCopy } from '../helpers/fixtures.ts';
 
-const FIX = join(import.meta.dirname, '..', 'fixtures', 'coverage');
+const FIX = fixtureCopy('coverage');
 
 describe('badge', () => {
   it('uses the 90/75/60 bands and never rounds up into a better one', () => {

@@ -9,6 +9,7 @@ import { UserError } from '../../src/core/errors.ts';
 import { type AuditOptions, runAudit } from '../../src/deps/audit.ts';
 import { takeInventory } from '../../src/deps/ecosystems/index.ts';
 import { DEFAULT_LICENSE_POLICY } from '../../src/deps/licenses.ts';
+import { fixtureCopy } from '../helpers/fixtures.ts';
 import {
   closeServers,
   DEPS_FIXTURES,
@@ -21,6 +22,7 @@ import {
 } from './helpers.ts';
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'shipgate-audit-'));
+const SARIF_FIXTURES = fixtureCopy('deps/sarif');
 afterEach(closeServers);
 
 function audit(
@@ -351,7 +353,7 @@ describe('licences and code analysers', () => {
     const dir = tmp();
     writeFileSync(join(dir, 'requirements.txt'), 'markupsafe==1.1.1\n');
     mkdirSync(join(dir, 'reports'));
-    cpSync(join(DEPS_FIXTURES, 'sarif'), join(dir, 'reports'), { recursive: true });
+    cpSync(SARIF_FIXTURES, join(dir, 'reports'), { recursive: true });
     const sarif = ['reports/eslint-security.sarif', 'reports/bandit.json'];
     const high = await audit('.', { cwd: dir, sarif, failOn: 'high' });
     expect(high.verdict).toBe('fail');

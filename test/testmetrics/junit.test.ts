@@ -6,10 +6,11 @@ import { UserError } from '../../src/core/errors.ts';
 import { parseTime, readReports } from '../../src/testmetrics/formats/junit.ts';
 import { countTests, type TestCase } from '../../src/testmetrics/model.ts';
 import { parseXml } from '../../src/testmetrics/xml.ts';
+import { FOREIGN_CHECKOUT, fixtureCopy } from '../helpers/fixtures.ts';
 
-const FIXTURES = join(import.meta.dirname, '..', 'fixtures', 'junit');
-/** The neutral checkout root the fixtures' absolute paths were rewritten to, as their README records. */
-const ROOT = /neutral root `([^`]+)`/.exec(readFileSync(join(FIXTURES, 'README.md'), 'utf8'))?.[1] as string;
+const FIXTURES = fixtureCopy('junit');
+/** The checkout the reports were made in: stack-trace paths under it become repository paths. */
+const ROOT = FOREIGN_CHECKOUT;
 
 function read(file: string) {
   return readReports([join(FIXTURES, file)], { root: ROOT });

@@ -94,6 +94,7 @@ export class Exchange {
   onResponseStart(controller: Dispatcher.DispatchController, statusCode: number): void {
     this.firstByteAt = performance.now();
     this.status = statusCode;
+    // Http1Pool counts the head's bytes as it parses them; undici only gives the parsed headers.
     const counted = (controller as { headerBytes?: number }).headerBytes;
     const raw = controller.rawHeaders;
     let bytes = RESPONSE_FRAMING_BYTES;
