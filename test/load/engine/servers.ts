@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { Worker } from 'node:worker_threads';
 import { afterEach } from 'vitest';
 import type { Scenario } from '../../../src/load/types.ts';
 
@@ -61,27 +62,78 @@ export function helloServer(): Promise<TestServer> {
  * ~1 ms late, which is as large as the tolerance the tests check; so the timer is set short and the
  * last stretch is waited out one event-loop turn at a time (other I/O keeps flowing meanwhile).
  */
-export async function delayServer(
-  ms: number,
-  options: { spin?: boolean } = {},
-): Promise<TestServer & { heldMsP50(): number }> {
-  const held: number[] = [];
-  const server = await startServer((_req, res) => {
-    const arrived = performance.now();
-    const done = () => {
-      held.push(performance.now() - arrived);
-      reply(res, 200, 'ok');
-    };
-    // Spinning out the last stretch is exact but keeps the event loop busy; a test whose generator
-    // shares that loop holds with a plain timer and compares against what the server really took.
-    if (options.spin === false) setTimeout(done, ms);
-    else holdThen(arrived + ms, done);
-  });
-  return Object.assign(server, {
-    /** The median time the server really took (a busy event loop answers late). */
-    heldMsP50: () => [...held].sort((a, b) => a - b)[Math.floor(held.length / 2)] ?? ms,
+export function delayServer(ms: number): Promise<TestServer> {
+  return startServer((_req, res) => {
+    holdThen(performance.now() + ms, () => reply(res, 200, 'ok'));
   });
 }
+
+/**
+ * The same held answer from a server on its own thread: its event loop, and its spinning out of the
+ * last stretch, never delay the generator's, as with a real service in another process. `seen` is
+ * a shared counter, so reading it costs the generator nothing while the run lasts.
+ */
+export async function delayServerThread(ms: number): Promise<TestServer & { heldMsP50(): Promise<number> }> {
+  const counter = new Int32Array(new SharedArrayBuffer(4));
+  const worker = new Worker(DELAY_WORKER, { eval: true, workerData: { ms, counter } });
+  const port = await new Promise<number>((resolve, reject) => {
+    worker.once('message', (m: { port: number }) => resolve(m.port));
+    worker.once('error', reject);
+  });
+  const ask = <T>(what: string) =>
+    new Promise<T>((resolve) => {
+      worker.once('message', resolve);
+      worker.postMessage(what);
+    });
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    get seen() {
+      return Atomics.load(counter, 0);
+    },
+    seenOn: () => Atomics.load(counter, 0),
+    heldMsP50: () => ask<number>('held'),
+    close: async () => {
+      await ask('close');
+      await worker.terminate();
+    },
+  };
+}
+
+// Plain JavaScript: it runs as an eval'd worker script.
+const DELAY_WORKER = `
+const { parentPort, workerData } = require('node:worker_threads');
+const { createServer } = require('node:http');
+const { ms, counter } = workerData;
+const held = [];
+function holdThen(until, done) {
+  const left = until - performance.now();
+  if (left <= 0) done();
+  else if (left > 2) setTimeout(holdThen, left - 1.5, until, done);
+  else setImmediate(holdThen, until, done);
+}
+const server = createServer((req, res) => {
+  Atomics.add(counter, 0, 1);
+  const arrived = performance.now();
+  req.resume();
+  holdThen(arrived + ms, () => {
+    held.push(performance.now() - arrived);
+    res.writeHead(200, { 'content-type': 'text/plain', 'content-length': 2 });
+    res.end('ok');
+  });
+});
+server.keepAliveTimeout = 30000;
+server.listen(0, '127.0.0.1', () => parentPort.postMessage({ port: server.address().port }));
+parentPort.on('message', (what) => {
+  if (what === 'held') {
+    const sorted = [...held].sort((a, b) => a - b);
+    parentPort.postMessage(sorted[Math.floor(sorted.length / 2)] ?? ms);
+  } else if (what === 'close') {
+    server.closeAllConnections();
+    server.close(() => parentPort.postMessage('closed'));
+  }
+});
+`;
 
 function holdThen(until: number, done: () => void): void {
   const left = until - performance.now();
